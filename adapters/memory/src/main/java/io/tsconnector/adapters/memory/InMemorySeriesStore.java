@@ -1,0 +1,162 @@
+package io.tsconnector.adapters.memory;
+
+import io.tsconnector.application.StorageException;
+import io.tsconnector.application.port.out.SeriesConsumer;
+import io.tsconnector.application.port.out.SeriesReader;
+import io.tsconnector.application.port.out.SeriesWriter;
+import io.tsconnector.application.port.out.StoreResult;
+import io.tsconnector.domain.Destination;
+import io.tsconnector.domain.Labels;
+import io.tsconnector.domain.Sample;
+import io.tsconnector.domain.SeriesQuery;
+import io.tsconnector.domain.TimeSeries;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BiFunction;
+
+/**
+ * Adapter: thread-safe in-memory store for both outbound ports, with Prometheus read semantics and
+ * Timestream's write rules (an identical sample is accepted again, a different value for a stored
+ * timestamp is rejected). Tests can inject failures per destination.
+ */
+public final class InMemorySeriesStore implements SeriesWriter, SeriesReader {
+    private final Map<Destination, ConcurrentSkipListMap<Labels, Series>> data = new ConcurrentHashMap<>();
+    private volatile BiFunction<String, Destination, StorageException> failures = (op, d) -> null;
+
+    /**
+     * Makes operations fail: the function gets the operation ("write" or "read") and the destination and
+     * returns the exception to throw, or null to proceed.
+     */
+    public void injectFailures(BiFunction<String, Destination, StorageException> failures) {
+        this.failures = Objects.requireNonNull(failures);
+    }
+
+    /** Stops injecting failures. */
+    public void clearFailures() {
+        this.failures = (op, d) -> null;
+    }
+
+    @Override
+    public StoreResult write(Map<Destination, List<TimeSeries>> batch) {
+        StoreResult result = StoreResult.written(0);
+        for (Map.Entry<Destination, List<TimeSeries>> e : batch.entrySet()) {
+            StorageException failure = failures.apply("write", e.getKey());
+            if (failure != null) {
+                result = result.plus(new StoreResult(0, 0, List.of(), List.of(failure)));
+                continue;
+            }
+            result = result.plus(writeOne(e.getKey(), e.getValue()));
+        }
+        return result;
+    }
+
+    private StoreResult writeOne(Destination destination, List<TimeSeries> seriesList) {
+        ConcurrentSkipListMap<Labels, Series> table = data.computeIfAbsent(destination, d -> new ConcurrentSkipListMap<>());
+        long written = 0;
+        long rejected = 0;
+        List<String> reasons = new ArrayList<>();
+        for (TimeSeries ts : seriesList) {
+            Series series = table.computeIfAbsent(ts.labels(), l -> new Series());
+            synchronized (series) {
+                for (Sample s : ts.samples()) {
+                    if (series.put(s.timestampMs(), s.value())) {
+                        written++;
+                    } else {
+                        rejected++;
+                        if (reasons.size() < 10) {
+                            reasons.add("series " + ts.labels() + " already has a different value at " + s.timestampMs());
+                        }
+                    }
+                }
+            }
+        }
+        return new StoreResult(written, rejected, reasons, List.of());
+    }
+
+    @Override
+    public void read(Destination destination, SeriesQuery query, SeriesConsumer consumer) {
+        StorageException failure = failures.apply("read", destination);
+        if (failure != null) {
+            throw failure;
+        }
+        ConcurrentSkipListMap<Labels, Series> table = data.get(destination);
+        if (table == null) {
+            return;
+        }
+        for (Map.Entry<Labels, Series> e : table.entrySet()) {
+            if (!query.matches(e.getKey())) {
+                continue;
+            }
+            List<Sample> samples;
+            synchronized (e.getValue()) {
+                samples = e.getValue().range(query.startMs(), query.endMs());
+            }
+            if (!samples.isEmpty()) {
+                consumer.accept(new TimeSeries(e.getKey(), samples));
+            }
+        }
+    }
+
+    /** Number of samples stored in a destination. */
+    public long sampleCount(Destination destination) {
+        ConcurrentSkipListMap<Labels, Series> table = data.get(destination);
+        if (table == null) {
+            return 0;
+        }
+        long n = 0;
+        for (Series s : table.values()) {
+            synchronized (s) {
+                n += s.size;
+            }
+        }
+        return n;
+    }
+
+    /** Sorted, growable columns of one series' samples; callers synchronize on the instance. */
+    private static final class Series {
+        private long[] times = new long[8];
+        private double[] values = new double[8];
+        private int size;
+
+        /** Stores the sample; false when a different value is stored at that time. */
+        boolean put(long t, double v) {
+            if (size == 0 || times[size - 1] < t) {
+                append(size, t, v);
+                return true;
+            }
+            int i = Arrays.binarySearch(times, 0, size, t);
+            if (i >= 0) {
+                return Double.doubleToRawLongBits(values[i]) == Double.doubleToRawLongBits(v);
+            }
+            append(-i - 1, t, v);
+            return true;
+        }
+
+        private void append(int at, long t, double v) {
+            if (size == times.length) {
+                times = Arrays.copyOf(times, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            System.arraycopy(times, at, times, at + 1, size - at);
+            System.arraycopy(values, at, values, at + 1, size - at);
+            times[at] = t;
+            values[at] = v;
+            size++;
+        }
+
+        List<Sample> range(long start, long end) {
+            int from = Arrays.binarySearch(times, 0, size, start);
+            from = from >= 0 ? from : -from - 1;
+            List<Sample> out = new ArrayList<>();
+            for (int i = from; i < size && times[i] <= end; i++) {
+                out.add(new Sample(times[i], values[i]));
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.tsconnector.application.port.out;
+
+import io.tsconnector.domain.Destination;
+import io.tsconnector.domain.SeriesQuery;
+
+/**
+ * Outbound port: finds stored series with Prometheus semantics: every matcher holds (an absent
+ * label matches like ""), samples lie within the inclusive range, series without samples in the
+ * range are left out, series come in label order, samples in time order.
+ */
+public interface SeriesReader {
+    /**
+     * @param query matchers on stored labels only (no destination labels)
+     * @throws io.tsconnector.application.StorageException when the store fails
+     */
+    void read(Destination destination, SeriesQuery query, SeriesConsumer consumer);
+}

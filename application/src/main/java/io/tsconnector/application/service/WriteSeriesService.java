@@ -1,0 +1,156 @@
+package io.tsconnector.application.service;
+
+import io.tsconnector.application.NeverRetryException;
+import io.tsconnector.application.port.in.WriteCommand;
+import io.tsconnector.application.port.in.WriteOutcome;
+import io.tsconnector.application.port.in.WriteSeriesUseCase;
+import io.tsconnector.application.port.out.SeriesWriter;
+import io.tsconnector.application.port.out.StoreResult;
+import io.tsconnector.domain.Destination;
+import io.tsconnector.domain.DestinationResolver;
+import io.tsconnector.domain.DomainException;
+import io.tsconnector.domain.ErrorName;
+import io.tsconnector.domain.IgnoreReason;
+import io.tsconnector.domain.Labels;
+import io.tsconnector.domain.Sample;
+import io.tsconnector.domain.SampleValidator;
+import io.tsconnector.domain.TimeSeries;
+import io.tsconnector.domain.Violation;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Service: validates the series of a write request, groups them by destination and hands them to the
+ * {@link SeriesWriter}. Nothing is written when a fail-on option rejects the request.
+ */
+public final class WriteSeriesService implements WriteSeriesUseCase {
+    private static final System.Logger LOG = System.getLogger(WriteSeriesService.class.getName());
+    private static final int MAX_PROBLEMS = 10;
+
+    private final DestinationResolver destinations;
+    private final WritePolicy policy;
+    private final SeriesWriter writer;
+
+    public WriteSeriesService(DestinationResolver destinations, WritePolicy policy, SeriesWriter writer) {
+        this.destinations = destinations;
+        this.policy = policy;
+        this.writer = writer;
+    }
+
+    @Override
+    public WriteOutcome write(WriteCommand command) {
+        Map<IgnoreReason, Long> ignored = new EnumMap<>(IgnoreReason.class);
+        List<String> problems = new ArrayList<>();
+        Map<Destination, List<TimeSeries>> batch = new LinkedHashMap<>();
+        long received = 0;
+        if (command.histograms() > 0) {
+            note(ignored, problems, IgnoreReason.NATIVE_HISTOGRAM, command.histograms(), command.histograms()
+                    + " native histogram samples cannot be stored in Timestream as float samples");
+        }
+        if (command.exemplars() > 0) {
+            note(ignored, problems, IgnoreReason.EXEMPLAR, command.exemplars(), command.exemplars()
+                    + " exemplars cannot be stored in Timestream");
+        }
+        for (TimeSeries series : command.series()) {
+            List<Sample> samples = series.samples();
+            if (samples.isEmpty()) {
+                continue;
+            }
+            received += samples.size();
+            Destination destination;
+            try {
+                destination = destinations.forSeries(series.labels());
+            } catch (DomainException e) {
+                IgnoreReason reason = e.errorName() == ErrorName.MISSING_DATABASE_WITH_WRITE
+                        ? IgnoreReason.MISSING_DATABASE : IgnoreReason.MISSING_TABLE;
+                note(ignored, problems, reason, samples.size(), e.getMessage());
+                continue;
+            }
+            Labels stored = destinations.storedLabels(series.labels());
+            Violation violation = SampleValidator.checkLabels(stored);
+            if (violation != null) {
+                if (violation.reason().policy() == IgnoreReason.Policy.LONG_LABEL && policy.failOnLongLabel()) {
+                    throw new NeverRetryException(NeverRetryException.Kind.INVALID,
+                            violation.describe() + " (fail-on-long-label is true: nothing from this request was written)");
+                }
+                note(ignored, problems, violation.reason(), samples.size(), violation.describe());
+                continue;
+            }
+            List<Sample> kept = keepFinite(series, ignored, problems);
+            if (!kept.isEmpty()) {
+                batch.computeIfAbsent(destination, d -> new ArrayList<>())
+                        .add(kept == samples && stored == series.labels() ? series : new TimeSeries(stored, kept));
+            }
+        }
+        StoreResult result = batch.isEmpty() ? StoreResult.written(0) : writer.write(batch);
+        if (result.rejected() > 0) {
+            ignored.merge(IgnoreReason.REJECTED_RECORDS, result.rejected(), Long::sum);
+            for (String r : result.rejections()) {
+                if (problems.size() < MAX_PROBLEMS) {
+                    problems.add(r);
+                }
+            }
+        }
+        for (var f : result.failures()) {
+            if (problems.size() < MAX_PROBLEMS) {
+                problems.add(f.getMessage());
+            }
+        }
+        return new WriteOutcome(received, result.written(), ignored, problems, result.failures());
+    }
+
+    /** The finite samples of a series; the same list when all are finite. */
+    private List<Sample> keepFinite(TimeSeries series, Map<IgnoreReason, Long> ignored, List<String> problems) {
+        List<Sample> samples = series.samples();
+        List<Sample> kept = null;
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            IgnoreReason reason = SampleValidator.checkValue(s.value());
+            if (reason == null) {
+                if (kept != null) {
+                    kept.add(s);
+                }
+                continue;
+            }
+            String message = "series " + series.labels() + " has the non-finite value "
+                    + describe(s.value()) + " at " + s.timestampMs()
+                    + "; Timestream only accepts finite IEEE 754 values";
+            if (policy.failOnInvalidSampleValue()) {
+                throw new NeverRetryException(NeverRetryException.Kind.INVALID, ErrorName.INVALID_SAMPLE_VALUE.text()
+                        + ": " + message + " (fail-on-invalid-sample-value is true: nothing from this request was written)");
+            }
+            if (kept == null) {
+                kept = new ArrayList<>(samples.subList(0, i));
+            }
+            ignored.merge(reason, 1L, Long::sum);
+            if (LOG.isLoggable(Level.DEBUG)) {
+                LOG.log(Level.DEBUG, "Ignored sample: " + message);
+            }
+        }
+        return kept == null ? samples : kept;
+    }
+
+    private static String describe(double v) {
+        if (Sample.isStaleMarker(v)) {
+            return "NaN (staleness marker)";
+        }
+        return Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
+    }
+
+    private static void note(Map<IgnoreReason, Long> ignored, List<String> problems, IgnoreReason reason, long samples,
+                             String message) {
+        ignored.merge(reason, samples, Long::sum);
+        boolean loud = reason.policy() == IgnoreReason.Policy.ALWAYS_REJECT;
+        if (loud && problems.size() < MAX_PROBLEMS) {
+            problems.add(message);
+        }
+        Level level = loud ? Level.WARNING : Level.DEBUG;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "Ignored " + samples + " samples (" + reason.metricLabel() + "): " + message);
+        }
+    }
+}
