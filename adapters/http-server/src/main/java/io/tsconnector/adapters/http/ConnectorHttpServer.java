@@ -1,0 +1,213 @@
+package io.tsconnector.adapters.http;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.HTTPServer;
+import io.tsconnector.adapters.protocol.ProtocolResponse;
+import io.tsconnector.adapters.protocol.RemoteReadEndpoint;
+import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
+import io.tsconnector.adapters.protocol.StatusTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Adapter: the JDK HttpServer serving {@code POST /write}, {@code POST /read}, the telemetry page,
+ * {@code /-/healthy} and {@code /-/ready}, on a bounded pool of worker threads.
+ */
+public final class ConnectorHttpServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ConnectorHttpServer.class.getName());
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+    private final Semaphore inFlight;
+    private volatile boolean ready = true;
+
+    public ConnectorHttpServer(HttpServerSettings settings, RemoteWriteEndpoint write, RemoteReadEndpoint read,
+                               CollectorRegistry registry) throws IOException {
+        this.inFlight = new Semaphore(settings.maxInFlight());
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.maxInFlight()), r -> {
+                    Thread t = new Thread(r, "http-worker-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        this.server = HttpServer.create(settings.address(), 1024);
+        server.setExecutor(executor);
+        server.createContext("/", route(write, read, settings.telemetryPath(), new HTTPServer.HTTPMetricHandler(registry)));
+        server.start();
+    }
+
+    private HttpHandler route(RemoteWriteEndpoint write, RemoteReadEndpoint read, String telemetryPath,
+                              HttpHandler metrics) {
+        return exchange -> {
+            try {
+                String path = exchange.getRequestURI().getPath();
+                String method = exchange.getRequestMethod();
+                if (path.equals("/write")) {
+                    protocol(exchange, method, (h, b, l) -> write.handle(h, b, l), write.limits().maxBodyBytes());
+                } else if (path.equals("/read")) {
+                    protocol(exchange, method, (h, b, l) -> read.handle(h, b, l), read.limits().maxBodyBytes());
+                } else if (path.equals(telemetryPath)) {
+                    metrics.handle(exchange);
+                } else if (path.equals("/-/healthy")) {
+                    plain(exchange, 200, "Healthy");
+                } else if (path.equals("/-/ready")) {
+                    plain(exchange, ready ? 200 : 503, ready ? "Ready" : "Not ready: shutting down");
+                } else {
+                    plain(exchange, 404, "404 page not found: " + path);
+                }
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "Connection error while answering: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Unexpected error in the HTTP adapter", e);
+            } finally {
+                exchange.close();
+            }
+        };
+    }
+
+    @FunctionalInterface
+    private interface Endpoint {
+        ProtocolResponse handle(io.tsconnector.adapters.protocol.RequestHeaders headers, byte[] body, int length);
+    }
+
+    private void protocol(HttpExchange exchange, String method, Endpoint endpoint, int maxBodyBytes) throws IOException {
+        if (!method.equals("POST")) {
+            exchange.getResponseHeaders().set("Allow", "POST");
+            plain(exchange, 405, "method " + method + " not allowed: use POST");
+            return;
+        }
+        if (!inFlight.tryAcquire()) {
+            send(exchange, StatusTable.retryLater("the connector is overloaded: too many requests in flight"));
+            return;
+        }
+        try {
+            Headers headers = exchange.getRequestHeaders();
+            String declared = headers.getFirst("Content-Length");
+            if (declared != null) {
+                long length;
+                try {
+                    length = Long.parseLong(declared.trim());
+                } catch (NumberFormatException e) {
+                    plain(exchange, 400, "invalid Content-Length: " + declared);
+                    return;
+                }
+                if (length > maxBodyBytes) {
+                    plain(exchange, 413, "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
+                    return;
+                }
+            }
+            Body body = readBounded(exchange.getRequestBody(), declared == null ? -1 : Long.parseLong(declared.trim()),
+                    maxBodyBytes);
+            if (body == null) {
+                plain(exchange, 413, "request body exceeds the limit of " + maxBodyBytes + " bytes");
+                return;
+            }
+            send(exchange, endpoint.handle(headers::getFirst, body.bytes(), body.length()));
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private record Body(byte[] bytes, int length) {
+    }
+
+    /**
+     * Reads the whole body, never more than {@code max} bytes; null when it is longer. The buffer grows
+     * with the bytes that actually arrive, so a false Content-Length reserves nothing.
+     */
+    private static Body readBounded(InputStream in, long declared, int max) throws IOException {
+        byte[] buf = new byte[(int) Math.min(declared >= 0 ? declared : 8192, 1 << 20)];
+        int n = 0;
+        while (true) {
+            if (n == buf.length) {
+                if (n >= max) {
+                    return in.read() < 0 ? new Body(buf, n) : null;
+                }
+                buf = Arrays.copyOf(buf, (int) Math.min(max, Math.max(8192L, buf.length * 2L)));
+            }
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                return new Body(buf, n);
+            }
+            n += r;
+        }
+    }
+
+    private static void plain(HttpExchange exchange, int status, String text) throws IOException {
+        send(exchange, ProtocolResponse.text(status, text));
+    }
+
+    private static void send(HttpExchange exchange, ProtocolResponse response) throws IOException {
+        Headers h = exchange.getResponseHeaders();
+        for (Map.Entry<String, String> e : response.headers().entrySet()) {
+            h.set(e.getKey(), e.getValue());
+        }
+        if (response.status() == 204 || response.status() == 304) {
+            exchange.sendResponseHeaders(response.status(), -1);
+            return;
+        }
+        if (response.isStreamed()) {
+            exchange.sendResponseHeaders(response.status(), 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                response.writeBody(out);
+            }
+            return;
+        }
+        byte[] body = response.body();
+        exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** The port the server listens on, useful when started on port 0. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Marks the server not ready (for draining); {@code /-/ready} answers 503 afterwards. */
+    public void markNotReady() {
+        ready = false;
+    }
+
+    /** Stops accepting, gives in-flight requests up to {@code graceSeconds} to finish, then stops. */
+    public void stop(int graceSeconds) {
+        ready = false;
+        server.stop(graceSeconds);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(0);
+    }
+}

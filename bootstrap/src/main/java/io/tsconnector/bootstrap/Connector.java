@@ -1,0 +1,108 @@
+package io.tsconnector.bootstrap;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.hotspot.DefaultExports;
+import io.tsconnector.adapters.http.ConnectorHttpServer;
+import io.tsconnector.adapters.http.HttpServerSettings;
+import io.tsconnector.adapters.memory.InMemorySeriesStore;
+import io.tsconnector.adapters.protocol.ConnectorMetrics;
+import io.tsconnector.adapters.protocol.RemoteReadEndpoint;
+import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
+import io.tsconnector.application.port.out.SeriesReader;
+import io.tsconnector.application.port.out.SeriesWriter;
+import io.tsconnector.application.service.ReadSeriesService;
+import io.tsconnector.application.service.WriteSeriesService;
+import io.tsconnector.domain.DestinationResolver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+
+/**
+ * Composition root: builds the object graph of one connector by hand and runs its HTTP server.
+ * {@link #start(ConnectorSettings)} / {@link #close()} are what {@code main} and end-to-end tests use.
+ */
+public final class Connector implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Connector.class.getName());
+
+    private final ConnectorHttpServer server;
+    private final CollectorRegistry registry;
+    private final AutoCloseable storageResources;
+
+    private Connector(ConnectorHttpServer server, CollectorRegistry registry, AutoCloseable storageResources) {
+        this.server = server;
+        this.registry = registry;
+        this.storageResources = storageResources;
+    }
+
+    /** Starts a connector on the storage its settings name. */
+    public static Connector start(ConnectorSettings settings) {
+        return switch (settings.storage()) {
+            case MEMORY -> {
+                InMemorySeriesStore store = new InMemorySeriesStore();
+                yield start(settings, store, store, () -> { });
+            }
+        };
+    }
+
+    /** Starts a connector on the given store, e.g. an in-memory fake in tests. */
+    public static Connector start(ConnectorSettings settings, SeriesWriter writer, SeriesReader reader) {
+        return start(settings, writer, reader, () -> { });
+    }
+
+    private static Connector start(ConnectorSettings settings, SeriesWriter writer, SeriesReader reader,
+                                   AutoCloseable resources) {
+        CollectorRegistry registry = new CollectorRegistry(true);
+        DefaultExports.register(registry);
+        ConnectorMetrics metrics = new ConnectorMetrics(registry);
+        DestinationResolver destinations = new DestinationResolver(settings.databaseLabel(), settings.tableLabel(),
+                settings.defaultDatabase(), settings.defaultTable());
+        if (!destinations.isConfigured()) {
+            LOG.log(System.Logger.Level.WARNING, "No destination is configured: set --database-label and --table-label "
+                    + "(or --default-database and --default-table); until then every write and read is rejected with 400");
+        }
+        RemoteWriteEndpoint write = new RemoteWriteEndpoint(
+                new WriteSeriesService(destinations, settings.writePolicy(), writer), metrics, settings.limits());
+        RemoteReadEndpoint read = new RemoteReadEndpoint(new ReadSeriesService(destinations, reader), metrics,
+                settings.limits());
+        try {
+            ConnectorHttpServer server = new ConnectorHttpServer(
+                    HttpServerSettings.defaults(settings.listenAddress(), settings.telemetryPath()), write, read, registry);
+            return new Connector(server, registry, resources);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + settings.listenAddress() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Base URI for clients on this machine, e.g. {@code http://127.0.0.1:9201}. */
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public CollectorRegistry registry() {
+        return registry;
+    }
+
+    /** Stops accepting, lets in-flight requests finish for up to {@code graceSeconds}, releases storage. */
+    public void stop(int graceSeconds) {
+        server.stop(graceSeconds);
+        try {
+            storageResources.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "Error closing storage", e);
+        }
+    }
+
+    /** Marks the connector not ready, so load balancers stop sending before shutdown. */
+    public void markNotReady() {
+        server.markNotReady();
+    }
+
+    @Override
+    public void close() {
+        stop(0);
+    }
+}

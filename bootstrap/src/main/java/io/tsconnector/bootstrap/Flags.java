@@ -1,0 +1,149 @@
+package io.tsconnector.bootstrap;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.Parameters;
+import io.tsconnector.adapters.protocol.Limits;
+import io.tsconnector.application.service.WritePolicy;
+import io.tsconnector.domain.ErrorName;
+import java.net.InetSocketAddress;
+import java.util.Set;
+
+/** Command-line flags of the standalone connector, with the documented names and defaults. */
+@Parameters(separators = "=")
+final class Flags {
+    /** The values Go's strconv.ParseBool accepts, which the documented options accept. */
+    static final Set<String> TRUE_VALUES = Set.of("1", "t", "T", "TRUE", "true", "True");
+    static final Set<String> FALSE_VALUES = Set.of("0", "f", "F", "FALSE", "false", "False");
+
+    @Parameter(names = "--database-label", description = "The Prometheus label containing the database name.")
+    String databaseLabel = "";
+
+    @Parameter(names = "--table-label", description = "The Prometheus label containing the table name.")
+    String tableLabel = "";
+
+    @Parameter(names = "--default-database", description = "Database for series and queries without the database label.")
+    String defaultDatabase = "";
+
+    @Parameter(names = "--default-table", description = "Table for series and queries without the table label.")
+    String defaultTable = "";
+
+    @Parameter(names = "--region", description = "The signing region for the Amazon Timestream service.")
+    String region = "us-east-1";
+
+    @Parameter(names = "--web.listen-address", description = "Address to listen on for write and read requests and telemetry.")
+    String listenAddress = ":9201";
+
+    @Parameter(names = "--web.telemetry-path", description = "Path under which to expose the connector's metrics.")
+    String telemetryPath = "/metrics";
+
+    @Parameter(names = "--web.max-request-bytes", description = "Largest decompressed request body; larger requests get 413.")
+    int maxRequestBytes = Limits.DEFAULT.maxDecodedBytes();
+
+    @Parameter(names = "--read.max-samples", description = "Most samples one remote read response may hold; more gives 400.")
+    long maxReadSamples = Limits.DEFAULT.maxReadSamples();
+
+    @Parameter(names = "--max-retries", description = "The maximum number of times a read request to Timestream is retried on recoverable errors.")
+    int maxRetries = 3;
+
+    @Parameter(names = "--enable-logging", description = "Enables or disables logging: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False.")
+    String enableLogging = "true";
+
+    @Parameter(names = "--fail-on-long-label", description = "Reject the whole write request when a series breaks a Timestream name limit, instead of skipping the series.")
+    String failOnLongLabel = "false";
+
+    @Parameter(names = {"--fail-on-invalid-sample-value", "--fail-on-invalid-sample"},
+            description = "Reject the whole write request on a non-finite sample value, instead of skipping the sample.")
+    String failOnInvalidSampleValue = "false";
+
+    @Parameter(names = "--log.level", description = "Log level: debug, info, warn, error.")
+    String logLevel = "info";
+
+    @Parameter(names = "--log.format", description = "Log format: logfmt, json.")
+    String logFormat = "logfmt";
+
+    @Parameter(names = "--storage", description = "Where samples are stored: memory.")
+    String storage = "memory";
+
+    @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
+    boolean help;
+
+    /**
+     * Parses the arguments.
+     *
+     * @throws IllegalArgumentException with one line saying what is wrong
+     */
+    static Flags parse(String... args) {
+        Flags flags = new Flags();
+        try {
+            JCommander.newBuilder().addObject(flags).programName("timestream-prometheus-connector").build().parse(args);
+        } catch (ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return flags;
+    }
+
+    static String usage() {
+        StringBuilder sb = new StringBuilder();
+        JCommander.newBuilder().addObject(new Flags()).programName("timestream-prometheus-connector").build().getUsageFormatter().usage(sb);
+        return sb.toString();
+    }
+
+    /** The settings these flags describe; validates every value. */
+    ConnectorSettings toSettings() {
+        LogSettings log = new LogSettings(parseBool(enableLogging, "enable-logging", ErrorName.PARSE_ENABLE_LOGGING),
+                LogSettings.Level.parse(logLevel), LogSettings.Format.parse(logFormat));
+        WritePolicy policy = new WritePolicy(parseBool(failOnLongLabel, "fail-on-long-label", ErrorName.PARSE_METRIC_LABEL),
+                parseBool(failOnInvalidSampleValue, "fail-on-invalid-sample-value", ErrorName.PARSE_SAMPLE_OPTION));
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("invalid max-retries " + maxRetries + ": must be 0 or more");
+        }
+        if (!telemetryPath.startsWith("/") || telemetryPath.equals("/write") || telemetryPath.equals("/read")) {
+            throw new IllegalArgumentException("invalid web.telemetry-path '" + telemetryPath
+                    + "': must start with '/' and differ from /write and /read");
+        }
+        Limits limits;
+        try {
+            limits = new Limits(maxRequestBytes, maxReadSamples);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid limit: " + e.getMessage(), e);
+        }
+        return new ConnectorSettings(databaseLabel, tableLabel, defaultDatabase, defaultTable, region,
+                parseListenAddress(listenAddress), telemetryPath, maxRetries, policy, log, Storage.parse(storage), limits);
+    }
+
+    /** Parses a Go-style boolean; anything else fails with the documented error name. */
+    static boolean parseBool(String value, String flag, ErrorName error) {
+        if (TRUE_VALUES.contains(value)) {
+            return true;
+        }
+        if (FALSE_VALUES.contains(value)) {
+            return false;
+        }
+        throw new IllegalArgumentException(error.text() + ": invalid value '" + value + "' for " + flag
+                + ": accepted values are 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False");
+    }
+
+    /** Parses {@code [host]:port}; an empty host listens on every interface. */
+    static InetSocketAddress parseListenAddress(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("invalid web.listen-address '" + value + "': expected [host]:port, e.g. :9201");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid web.listen-address '" + value + "': the port is not a number");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("invalid web.listen-address '" + value + "': port out of range");
+        }
+        return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+    }
+}

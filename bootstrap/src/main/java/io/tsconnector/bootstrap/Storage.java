@@ -1,0 +1,28 @@
+package io.tsconnector.bootstrap;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The storage the connector writes to and reads from ({@code --storage}). */
+public enum Storage {
+    /** In-process memory; nothing survives a restart. For tests and trying the protocol. */
+    MEMORY;
+
+    public static Storage parse(String value) {
+        for (Storage s : values()) {
+            if (s.text().equals(value)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("invalid storage '" + value + "': accepted values are " + allowed());
+    }
+
+    public static String allowed() {
+        return Arrays.stream(values()).map(Storage::text).collect(Collectors.joining(", "));
+    }
+
+    public String text() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
