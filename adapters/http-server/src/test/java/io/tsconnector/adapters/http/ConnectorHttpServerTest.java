@@ -1,0 +1,220 @@
+package io.tsconnector.adapters.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prometheus.client.CollectorRegistry;
+import io.tsconnector.adapters.memory.InMemorySeriesStore;
+import io.tsconnector.adapters.protocol.ConnectorMetrics;
+import io.tsconnector.adapters.protocol.Limits;
+import io.tsconnector.adapters.protocol.RemoteReadEndpoint;
+import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
+import io.tsconnector.adapters.protocol.Snappy;
+import io.tsconnector.application.NeverRetryException;
+import io.tsconnector.application.RetryLaterException;
+import io.tsconnector.application.service.ReadSeriesService;
+import io.tsconnector.application.service.WritePolicy;
+import io.tsconnector.application.service.WriteSeriesService;
+import io.tsconnector.domain.Destination;
+import io.tsconnector.domain.DestinationResolver;
+import io.tsconnector.proto.prometheus.LabelMatcher;
+import io.tsconnector.proto.prometheus.Query;
+import io.tsconnector.proto.prometheus.ReadRequest;
+import io.tsconnector.proto.prometheus.ReadResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConnectorHttpServerTest {
+    private static final Destination PROM = new Destination("promDB", "promTable");
+    private static final int MAX_DECODED = 256 * 1024;
+
+    private static InMemorySeriesStore store;
+    private static ConnectorHttpServer server;
+    private static HttpClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        store = new InMemorySeriesStore();
+        CollectorRegistry registry = new CollectorRegistry();
+        ConnectorMetrics metrics = new ConnectorMetrics(registry);
+        DestinationResolver destinations = new DestinationResolver("PrometheusDatabaseLabel", "PrometheusTableLabel", "", "");
+        Limits limits = new Limits(MAX_DECODED, 1_000_000);
+        server = new ConnectorHttpServer(HttpServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0), "/metrics"),
+                new RemoteWriteEndpoint(new WriteSeriesService(destinations, WritePolicy.DEFAULT, store), metrics, limits),
+                new RemoteReadEndpoint(new ReadSeriesService(destinations, store), metrics, limits), registry);
+        client = HttpClient.newHttpClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void noFailures() {
+        store.clearFailures();
+    }
+
+    static byte[] fixture(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path f = p.resolve("shared/fixtures/" + name);
+            if (Files.exists(f)) {
+                try {
+                    return Files.readAllBytes(f);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        throw new IllegalStateException("fixture not found: " + name);
+    }
+
+    private static HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static final String[] WRITE_HEADERS = {"Content-Encoding", "snappy", "Content-Type", "application/x-protobuf",
+        "X-Prometheus-Remote-Write-Version", "0.1.0"};
+
+    static Stream<Arguments> writeCases() {
+        byte[] pb = fixture("rw1-stale-markers.pb");
+        return Stream.of(
+                Arguments.of("real Prometheus request", fixture("rw1-scrape-self.bin"), WRITE_HEADERS, 204),
+                Arguments.of("stale markers are skipped", fixture("rw1-stale-markers.bin"), WRITE_HEADERS, 204),
+                Arguments.of("metadata only", fixture("rw1-metadata-only.bin"), WRITE_HEADERS, 204),
+                Arguments.of("exemplars are not stored", fixture("rw1-exemplars.bin"), WRITE_HEADERS, 400),
+                Arguments.of("native histograms are not stored", fixture("rw1-native-histogram.bin"), WRITE_HEADERS, 400),
+                Arguments.of("garbage snappy", new byte[] {0x10, 0x7f, 0x7f, 0x7f, 0x01}, WRITE_HEADERS, 400),
+                Arguments.of("truncated protobuf", Snappy.compress(Arrays.copyOf(pb, pb.length - 5)), WRITE_HEADERS, 400),
+                Arguments.of("uncompressed protobuf", pb, WRITE_HEADERS, 400),
+                Arguments.of("empty body", new byte[0], WRITE_HEADERS, 400),
+                Arguments.of("wrong content type", fixture("rw1-stale-markers.bin"),
+                        new String[] {"Content-Encoding", "snappy", "Content-Type", "application/json"}, 415),
+                Arguments.of("remote write 2.0 message type", fixture("rw1-stale-markers.bin"),
+                        new String[] {"Content-Encoding", "snappy", "Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request"}, 415),
+                Arguments.of("wrong encoding", fixture("rw1-stale-markers.bin"),
+                        new String[] {"Content-Encoding", "gzip", "Content-Type", "application/x-protobuf"}, 415),
+                Arguments.of("declared length over the limit", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0, 0, 0, 0, 0},
+                        WRITE_HEADERS, 413),
+                Arguments.of("body over the limit", new byte[Snappy.maxCompressedLength(MAX_DECODED) + 1], WRITE_HEADERS, 413));
+    }
+
+    @ParameterizedTest(name = "{0} -> {3}")
+    @MethodSource("writeCases")
+    void writeAnswersByTheStatusTable(String name, byte[] body, String[] headers, int status) throws Exception {
+        HttpResponse<byte[]> r = send("POST", "/write", body, headers);
+        assertEquals(status, r.statusCode(), () -> name + ": " + new String(r.body()));
+        if (status >= 400) {
+            assertTrue(r.body().length > 0, "an error says what was wrong");
+        }
+    }
+
+    @Test
+    void writtenSamplesCanBeReadBack() throws Exception {
+        assertEquals(204, send("POST", "/write", fixture("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
+        ReadRequest req = ReadRequest.newBuilder().addQueries(Query.newBuilder()
+                .setStartTimestampMs(1795595347959L).setEndTimestampMs(1795595351959L)
+                .addMatchers(LabelMatcher.newBuilder().setName("PrometheusDatabaseLabel").setValue("promDB"))
+                .addMatchers(LabelMatcher.newBuilder().setName("PrometheusTableLabel").setValue("promTable"))
+                .addMatchers(LabelMatcher.newBuilder().setName("__name__").setValue("fx_demo_requests_total"))
+                .addMatchers(LabelMatcher.newBuilder().setName("path").setType(LabelMatcher.Type.NRE).setValue("/b"))).build();
+        HttpResponse<byte[]> r = send("POST", "/read", Snappy.compress(req.toByteArray()),
+                "Content-Encoding", "snappy", "Content-Type", "application/x-protobuf", "X-Prometheus-Remote-Read-Version", "0.1.0");
+        assertEquals(200, r.statusCode(), () -> new String(r.body()));
+        assertEquals("snappy", r.headers().firstValue("Content-Encoding").orElse(""));
+        ReadResponse response = ReadResponse.parseFrom(Snappy.decompress(r.body(), r.body().length, 1 << 20));
+        assertEquals(1, response.getResultsCount());
+        assertEquals(1, response.getResults(0).getTimeseriesCount());
+        io.tsconnector.proto.prometheus.TimeSeries ts = response.getResults(0).getTimeseries(0);
+        assertEquals(2, ts.getSamplesCount(), "two finite samples; the stale marker was not stored");
+        assertEquals(210.0, ts.getSamples(0).getValue());
+        assertEquals("promDB", ts.getLabels(0).getValue());
+    }
+
+    @Test
+    void readErrorsFollowTheStatusTable() throws Exception {
+        byte[] noDestination = Snappy.compress(fixture("rr-sampled-request.pb"));
+        HttpResponse<byte[]> r = send("POST", "/read", noDestination, "Content-Encoding", "snappy");
+        assertEquals(400, r.statusCode());
+        assertTrue(new String(r.body()).startsWith("MissingDatabaseWithQueryError"), new String(r.body()));
+        assertEquals(400, send("POST", "/read", new byte[] {1, 2, 3}).statusCode());
+        assertEquals(415, send("POST", "/read", noDestination, "Content-Encoding", "zstd").statusCode());
+        assertEquals(400, send("POST", "/read", Snappy.compress(fixture("rr-streamed-request.pb"))).statusCode(),
+                "streamed-only requests are refused until streaming is served");
+    }
+
+    @Test
+    void storeFailuresMapToStatuses() throws Exception {
+        byte[] body = fixture("rw1-stale-markers.bin");
+        store.injectFailures((op, d) -> new RetryLaterException("Timestream throttled the request"));
+        HttpResponse<byte[]> r = send("POST", "/write", body, WRITE_HEADERS);
+        assertEquals(503, r.statusCode());
+        assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
+        store.injectFailures((op, d) -> new NeverRetryException(NeverRetryException.Kind.NOT_FOUND, "The table promTable does not exist."));
+        assertEquals(404, send("POST", "/write", body, WRITE_HEADERS).statusCode());
+        store.injectFailures((op, d) -> new NeverRetryException(NeverRetryException.Kind.ACCESS_DENIED, "denied"));
+        assertEquals(403, send("POST", "/write", body, WRITE_HEADERS).statusCode());
+        store.injectFailures((op, d) -> new NeverRetryException(NeverRetryException.Kind.INVALID, "bad"));
+        assertEquals(400, send("POST", "/write", body, WRITE_HEADERS).statusCode());
+        store.clearFailures();
+        assertEquals(204, send("POST", "/write", body, WRITE_HEADERS).statusCode(), "the retry succeeds once faults clear");
+    }
+
+    @Test
+    void otherEndpoints() throws Exception {
+        assertEquals(200, send("GET", "/-/healthy", null).statusCode());
+        assertEquals(200, send("GET", "/-/ready", null).statusCode());
+        assertEquals(405, send("GET", "/write", null).statusCode());
+        assertEquals(404, send("GET", "/nope", null).statusCode());
+        assertEquals(404, send("POST", "/writes", new byte[0]).statusCode());
+        send("POST", "/write", fixture("rw1-stale-markers.bin"), WRITE_HEADERS);
+        HttpResponse<byte[]> m = send("GET", "/metrics", null);
+        assertEquals(200, m.statusCode());
+        String text = new String(m.body());
+        for (String name : new String[] {"timestream_connector_received_samples_total", "timestream_connector_ignored_samples_total{reason=\"stale_marker\",}",
+            "timestream_connector_write_requests_total", "timestream_connector_write_duration_seconds", "timestream_connector_read_requests_total",
+            "timestream_connector_read_duration_seconds"}) {
+            assertTrue(text.contains(name), name);
+        }
+    }
+
+    @Test
+    void mutatedRequestsNeverCrashTheServer() throws Exception {
+        Random random = new Random(42);
+        byte[][] seeds = {fixture("rw1-scrape-self.pb"), fixture("rw1-native-histogram.pb"), fixture("rr-sampled-request.pb")};
+        for (int i = 0; i < 300; i++) {
+            byte[] pb = seeds[i % seeds.length].clone();
+            for (int k = 0; k < 1 + random.nextInt(8); k++) {
+                pb[random.nextInt(pb.length)] = (byte) random.nextInt(256);
+            }
+            byte[] body = random.nextInt(5) == 0 ? Arrays.copyOf(pb, random.nextInt(pb.length)) : Snappy.compress(pb);
+            String path = i % seeds.length == 2 ? "/read" : "/write";
+            int status = send("POST", path, body, "Content-Encoding", "snappy").statusCode();
+            assertTrue(status == 204 || status == 200 || status == 400 || status == 413, "status " + status + " for case " + i);
+        }
+        assertEquals(200, send("GET", "/-/healthy", null).statusCode());
+        assertEquals(204, send("POST", "/write", fixture("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
+        assertTrue(store.sampleCount(PROM) > 0);
+    }
+}

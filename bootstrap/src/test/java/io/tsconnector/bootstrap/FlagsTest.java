@@ -1,0 +1,95 @@
+package io.tsconnector.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FlagsTest {
+    private static ConnectorSettings settings(String... args) {
+        return Flags.parse(args).toSettings();
+    }
+
+    private static String error(String... args) {
+        return assertThrows(IllegalArgumentException.class, () -> settings(args)).getMessage();
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ConnectorSettings s = settings();
+        assertEquals("", s.databaseLabel());
+        assertEquals("us-east-1", s.region());
+        assertEquals(new InetSocketAddress(9201), s.listenAddress());
+        assertEquals("/metrics", s.telemetryPath());
+        assertEquals(3, s.maxReadRetries());
+        assertTrue(s.log().enabled());
+        assertEquals(LogSettings.Level.INFO, s.log().level());
+        assertEquals(LogSettings.Format.LOGFMT, s.log().format());
+        assertFalse(s.writePolicy().failOnLongLabel());
+        assertFalse(s.writePolicy().failOnInvalidSampleValue());
+        assertEquals(Storage.MEMORY, s.storage());
+    }
+
+    @Test
+    void documentedExampleFlagsAreAccepted() {
+        ConnectorSettings s = settings("--database-label=PrometheusDatabaseLabel", "--table-label=PrometheusTableLabel",
+                "--region=us-west-2", "--web.listen-address=:3080", "--web.telemetry-path=/timestream-metrics",
+                "--max-retries=10", "--log.level=debug", "--log.format=json", "--default-database", "db",
+                "--default-table=tbl", "--fail-on-long-label=true", "--fail-on-invalid-sample=true");
+        assertEquals("PrometheusDatabaseLabel", s.databaseLabel());
+        assertEquals("PrometheusTableLabel", s.tableLabel());
+        assertEquals("us-west-2", s.region());
+        assertEquals(3080, s.listenAddress().getPort());
+        assertEquals("/timestream-metrics", s.telemetryPath());
+        assertEquals(10, s.maxReadRetries());
+        assertEquals(LogSettings.Level.DEBUG, s.log().level());
+        assertEquals(LogSettings.Format.JSON, s.log().format());
+        assertEquals("db", s.defaultDatabase());
+        assertEquals("tbl", s.defaultTable());
+        assertTrue(s.writePolicy().failOnLongLabel());
+        assertTrue(s.writePolicy().failOnInvalidSampleValue());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,true", "t,true", "T,true", "TRUE,true", "true,true", "True,true",
+        "0,false", "f,false", "F,false", "FALSE,false", "false,false", "False,false"})
+    void booleansAcceptExactlyTheDocumentedValues(String value, boolean expected) {
+        assertEquals(expected, settings("--enable-logging=" + value).log().enabled());
+        assertEquals(expected, settings("--fail-on-long-label=" + value).writePolicy().failOnLongLabel());
+        assertEquals(expected, settings("--fail-on-invalid-sample-value=" + value).writePolicy().failOnInvalidSampleValue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "no", "tRUE", "2", "", "on"})
+    void otherBooleanValuesFailWithTheDocumentedErrorNames(String value) {
+        assertTrue(error("--enable-logging=" + value).startsWith("ParseEnableLoggingError: "));
+        assertTrue(error("--fail-on-long-label=" + value).startsWith("ParseMetricLabelError: "));
+        assertTrue(error("--fail-on-invalid-sample-value=" + value).startsWith("ParseSampleOptionError: "));
+    }
+
+    @Test
+    void badValuesSayWhatIsAllowed() {
+        assertTrue(error("--log.level=trace").contains("debug, info, warn, error"));
+        assertTrue(error("--log.format=xml").contains("logfmt, json"));
+        assertTrue(error("--storage=s3").contains("accepted values are"));
+        assertTrue(error("--web.listen-address=9201").contains("[host]:port"));
+        assertTrue(error("--web.listen-address=:99999").contains("port out of range"));
+        assertTrue(error("--web.telemetry-path=metrics").contains("must start with '/'"));
+        assertTrue(error("--max-retries=-1").contains("0 or more"));
+        assertTrue(error("--max-retries=x").contains("max-retries"));
+        assertTrue(error("--no-such-flag=1").contains("no-such-flag"));
+    }
+
+    @Test
+    void listenAddressForms() {
+        assertEquals(new InetSocketAddress("127.0.0.1", 9000), Flags.parseListenAddress("127.0.0.1:9000"));
+        assertEquals(new InetSocketAddress("::1", 9000), Flags.parseListenAddress("[::1]:9000"));
+        assertEquals(new InetSocketAddress(0), Flags.parseListenAddress(":0"));
+    }
+}

@@ -1,0 +1,64 @@
+package io.tsconnector.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LoggingTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    @AfterEach
+    void reset() {
+        ConnectorLoggerFinder.configure(LogSettings.DEFAULT);
+        ConnectorLoggerFinder.output(System.err);
+    }
+
+    private String log(LogSettings settings, String loggerName, System.Logger.Level level, String message) {
+        ConnectorLoggerFinder.output(new PrintStream(out, true, StandardCharsets.UTF_8));
+        ConnectorLoggerFinder.configure(settings);
+        System.getLogger(loggerName).log(level, message);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void logfmtLine() {
+        String line = LogLine.format(LogSettings.Format.LOGFMT, LogSettings.Level.ERROR, Instant.parse("2020-11-06T02:01:46.753Z"),
+                "utils", "Unable to convert", "LongLabelNameError: x");
+        assertEquals("level=error ts=2020-11-06T02:01:46.753Z caller=utils message=\"Unable to convert\" "
+                + "error=\"LongLabelNameError: x\"", line);
+    }
+
+    @Test
+    void jsonLineEscapes() {
+        String line = LogLine.format(LogSettings.Format.JSON, LogSettings.Level.INFO, Instant.parse("2020-11-06T02:01:46.753Z"),
+                "c", "a \"quoted\"\nline", null);
+        assertEquals("{\"level\":\"info\",\"ts\":\"2020-11-06T02:01:46.753Z\",\"caller\":\"c\",\"message\":\"a \\\"quoted\\\"\\nline\"}", line);
+    }
+
+    @Test
+    void levelsFilterAndDisablingSilencesEverything() {
+        String text = log(new LogSettings(true, LogSettings.Level.WARN, LogSettings.Format.LOGFMT),
+                "io.tsconnector.x.Y", System.Logger.Level.INFO, "hidden");
+        assertEquals("", text);
+        text = log(new LogSettings(true, LogSettings.Level.DEBUG, LogSettings.Format.JSON),
+                "io.tsconnector.x.Y", System.Logger.Level.DEBUG, "shown");
+        assertTrue(text.startsWith("{\"level\":\"debug\""), text);
+        out.reset();
+        text = log(new LogSettings(false, LogSettings.Level.DEBUG, LogSettings.Format.JSON),
+                "io.tsconnector.x.Y", System.Logger.Level.ERROR, "silenced");
+        assertEquals("", text);
+    }
+
+    @Test
+    void foreignLoggersOnlyPassWarnings() {
+        String text = log(new LogSettings(true, LogSettings.Level.DEBUG, LogSettings.Format.LOGFMT),
+                "sun.net.httpserver", System.Logger.Level.DEBUG, "noise");
+        assertEquals("", text);
+    }
+}
