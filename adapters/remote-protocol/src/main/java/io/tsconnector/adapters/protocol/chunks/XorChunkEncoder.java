@@ -23,8 +23,8 @@ public final class XorChunkEncoder {
     private byte[] buf = new byte[128];
     /** Bytes in the stream, including a last byte that may be partly or entirely unwritten. */
     private int len;
-    /** Bits still free in the last byte, as in Go's {@code bstream.count}. */
-    private int free;
+    /** Bits written, header included. */
+    private int bitPos;
 
     private int count;
     private long t;
@@ -42,7 +42,7 @@ public final class XorChunkEncoder {
         buf[0] = 0;
         buf[1] = 0;
         len = 2;
-        free = 0;
+        bitPos = 16;
         count = 0;
         t = 0;
         valueBits = 0;
@@ -168,44 +168,44 @@ public final class XorChunkEncoder {
         writeByte((int) x);
     }
 
-    // The three primitives below reproduce Go's bstream exactly, including its habit of leaving an
-    // empty trailing byte after writeByte, because that byte is part of the chunk length on the wire.
+    // Go's bstream writes bytes with writeByte and leftovers with writeBit; writeByte always leaves the
+    // next byte allocated, so after a whole number of bytes the stream ends in an empty byte, and that
+    // byte is part of the chunk on the wire. The writers below track only the bit position and apply the
+    // same length rule: ceil(bits / 8) after a single bit, floor(bits / 8) + 1 after whole bytes.
 
     private void writeBit(boolean bit) {
-        if (free == 0) {
-            ensure(1);
-            buf[len++] = 0;
-            free = 8;
-        }
-        if (bit) {
-            buf[len - 1] |= (byte) (1 << (free - 1));
-        }
-        free--;
+        writeBits(bit ? 1 : 0, 1);
     }
 
     private void writeByte(int b) {
-        ensure(2);
-        if (free == 0) {
-            buf[len++] = 0;
-            free = 8;
-        }
-        int v = b & 0xff;
-        buf[len - 1] |= (byte) (v >>> (8 - free));
-        buf[len++] = (byte) (v << free);
+        writeBits(b & 0xff, 8);
     }
 
     /** Writes the {@code nbits} (1..64) right-most bits of {@code u}, most significant first. */
     private void writeBits(long u, int nbits) {
-        u <<= 64 - nbits;
-        while (nbits >= 8) {
-            writeByte((int) (u >>> 56));
-            u <<= 8;
-            nbits -= 8;
+        ensure(((bitPos + nbits) >>> 3) + 2);
+        int pos = bitPos;
+        int remaining = nbits;
+        while (remaining > 0) {
+            int index = pos >>> 3;
+            int used = pos & 7;
+            int space = 8 - used;
+            int take = Math.min(space, remaining);
+            int bits = (int) (u >>> (remaining - take)) & ((1 << take) - 1);
+            // Keep the bits already written in this byte, clear the rest: the buffer is reused unzeroed.
+            int kept = used == 0 ? 0 : buf[index] & (0xff00 >>> used);
+            buf[index] = (byte) (kept | (bits << (space - take)));
+            pos += take;
+            remaining -= take;
         }
-        while (nbits > 0) {
-            writeBit(u < 0);
-            u <<= 1;
-            nbits--;
+        bitPos = pos;
+        if ((nbits & 7) == 0) {
+            len = (pos >>> 3) + 1;
+            if ((pos & 7) == 0) {
+                buf[pos >>> 3] = 0;
+            }
+        } else {
+            len = (pos + 7) >>> 3;
         }
     }
 
