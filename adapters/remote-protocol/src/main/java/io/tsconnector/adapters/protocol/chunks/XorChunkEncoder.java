@@ -183,7 +183,8 @@ public final class XorChunkEncoder {
 
     /** Writes the {@code nbits} (1..64) right-most bits of {@code u}, most significant first. */
     private void writeBits(long u, int nbits) {
-        ensure(((bitPos + nbits) >>> 3) + 2);
+        // Room for the last bit's byte plus Go's empty trailing byte.
+        ensureCapacity(((bitPos + nbits) >>> 3) + 1);
         int pos = bitPos;
         int remaining = nbits;
         while (remaining > 0) {
@@ -209,9 +210,9 @@ public final class XorChunkEncoder {
         }
     }
 
-    private void ensure(int extra) {
-        if (len + extra > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+    private void ensureCapacity(int bytes) {
+        if (bytes > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, bytes));
         }
     }
 }
