@@ -162,10 +162,7 @@ public final class ConnectorHttpServer implements AutoCloseable {
             return;
         }
         if (response.isStreamed()) {
-            exchange.sendResponseHeaders(response.status(), 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                response.writeBody(out);
-            }
+            sendStreamed(exchange, response);
             return;
         }
         byte[] body = response.body();
@@ -174,6 +171,69 @@ public final class ConnectorHttpServer implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
+        }
+    }
+
+    /**
+     * Streams a body, sending the headers only with the first bytes: a failure before then still becomes
+     * a proper error status; after it, the connection is cut so the client sees an incomplete body.
+     */
+    private static void sendStreamed(HttpExchange exchange, ProtocolResponse response) throws IOException {
+        CommitOnWrite out = new CommitOnWrite(exchange, response.status());
+        try {
+            response.writeBody(out);
+        } catch (RuntimeException | Error e) {
+            if (!out.committed) {
+                exchange.getResponseHeaders().clear();
+                send(exchange, StatusTable.forFailure(e));
+                return;
+            }
+            throw new IOException("stream aborted after it started: " + e.getMessage(), e);
+        }
+        out.close();
+    }
+
+    /** Output stream that sends the response headers (chunked) just before the first byte. */
+    private static final class CommitOnWrite extends OutputStream {
+        private final HttpExchange exchange;
+        private final int status;
+        private OutputStream body;
+        private boolean committed;
+
+        CommitOnWrite(HttpExchange exchange, int status) {
+            this.exchange = exchange;
+            this.status = status;
+        }
+
+        private OutputStream body() throws IOException {
+            if (!committed) {
+                committed = true;
+                exchange.sendResponseHeaders(status, 0);
+                body = exchange.getResponseBody();
+            }
+            return body;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            body().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            body().write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (committed) {
+                body.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            body().close();
         }
     }
 

@@ -116,8 +116,7 @@ class ConnectorHttpServerTest {
                 Arguments.of("wrong encoding", fixture("rw1-stale-markers.bin"),
                         new String[] {"Content-Encoding", "gzip", "Content-Type", "application/x-protobuf"}, 415),
                 Arguments.of("declared length over the limit", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0, 0, 0, 0, 0},
-                        WRITE_HEADERS, 413),
-                Arguments.of("body over the limit", new byte[Snappy.maxCompressedLength(MAX_DECODED) + 1], WRITE_HEADERS, 413));
+                        WRITE_HEADERS, 413));
     }
 
     @ParameterizedTest(name = "{0} -> {3}")
@@ -127,6 +126,21 @@ class ConnectorHttpServerTest {
         assertEquals(status, r.statusCode(), () -> name + ": " + new String(r.body()));
         if (status >= 400) {
             assertTrue(r.body().length > 0, "an error says what was wrong");
+        }
+    }
+
+    @Test
+    void bodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        long declared = Snappy.maxCompressedLength(MAX_DECODED) + 1L;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /write HTTP/1.1\r\nHost: x\r\nContent-Encoding: snappy\r\nContent-Length: " + declared + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[1024]);
+            socket.getOutputStream().flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertEquals("HTTP/1.1 413 Request Entity Too Large", status);
         }
     }
 
@@ -153,6 +167,42 @@ class ConnectorHttpServerTest {
     }
 
     @Test
+    void streamedReadAnswersXorChunkFrames() throws Exception {
+        assertEquals(204, send("POST", "/write", fixture("rw1-scrape-self.bin"), WRITE_HEADERS).statusCode());
+        ReadRequest req = ReadRequest.newBuilder()
+                .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
+                .addAcceptedResponseTypes(ReadRequest.ResponseType.SAMPLES)
+                .addQueries(Query.newBuilder().setStartTimestampMs(0).setEndTimestampMs(Long.MAX_VALUE)
+                        .addMatchers(LabelMatcher.newBuilder().setName("PrometheusDatabaseLabel").setValue("promDB"))
+                        .addMatchers(LabelMatcher.newBuilder().setName("PrometheusTableLabel").setValue("promTable"))
+                        .addMatchers(LabelMatcher.newBuilder().setName("__name__").setType(LabelMatcher.Type.RE).setValue("go_.*")))
+                .addQueries(Query.newBuilder().setStartTimestampMs(0).setEndTimestampMs(Long.MAX_VALUE)
+                        .addMatchers(LabelMatcher.newBuilder().setName("PrometheusDatabaseLabel").setValue("promDB"))
+                        .addMatchers(LabelMatcher.newBuilder().setName("PrometheusTableLabel").setValue("promTable"))
+                        .addMatchers(LabelMatcher.newBuilder().setName("__name__").setValue("up")))
+                .build();
+        HttpResponse<byte[]> r = send("POST", "/read", Snappy.compress(req.toByteArray()), "Content-Encoding", "snappy");
+        assertEquals(200, r.statusCode(), () -> new String(r.body()));
+        assertEquals("application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse",
+                r.headers().firstValue("Content-Type").orElse(""));
+        io.tsconnector.adapters.protocol.chunks.ChunkedFrameReader frames =
+                new io.tsconnector.adapters.protocol.chunks.ChunkedFrameReader(new java.io.ByteArrayInputStream(r.body()));
+        int[] perQuery = new int[2];
+        long samples = 0;
+        for (io.tsconnector.proto.prometheus.ChunkedReadResponse f = frames.nextResponse(); f != null; f = frames.nextResponse()) {
+            perQuery[(int) f.getQueryIndex()] += f.getChunkedSeriesCount();
+            for (io.tsconnector.proto.prometheus.ChunkedSeries cs : f.getChunkedSeriesList()) {
+                for (io.tsconnector.proto.prometheus.Chunk c : cs.getChunksList()) {
+                    samples += io.tsconnector.adapters.protocol.chunks.XorChunkDecoder.decode(c.getData().toByteArray()).size();
+                }
+            }
+        }
+        assertTrue(perQuery[0] > 5, "go_ series: " + perQuery[0]);
+        assertEquals(1, perQuery[1], "one up series");
+        assertTrue(samples > perQuery[0]);
+    }
+
+    @Test
     void readErrorsFollowTheStatusTable() throws Exception {
         byte[] noDestination = Snappy.compress(fixture("rr-sampled-request.pb"));
         HttpResponse<byte[]> r = send("POST", "/read", noDestination, "Content-Encoding", "snappy");
@@ -161,7 +211,7 @@ class ConnectorHttpServerTest {
         assertEquals(400, send("POST", "/read", new byte[] {1, 2, 3}).statusCode());
         assertEquals(415, send("POST", "/read", noDestination, "Content-Encoding", "zstd").statusCode());
         assertEquals(400, send("POST", "/read", Snappy.compress(fixture("rr-streamed-request.pb"))).statusCode(),
-                "streamed-only requests are refused until streaming is served");
+                "a streamed request without a destination fails before the stream starts");
     }
 
     @Test
