@@ -9,7 +9,7 @@ class TimestreamSeriesStoreTest extends SeriesStoreContract {
 
     @Override
     protected Store createStore() {
-        FakeTimestream fake = new FakeTimestream(3, true);
+        FakeTimestream fake = new FakeTimestream(50, true);
         writer = new TimestreamSeriesWriter(fake.writeClient(), 4);
         return new Store(writer, new TimestreamSeriesReader(fake.queryClient()));
     }
