@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.timestreamwrite.model.WriteRecordsRespons
 /** Adapter: the SDK's TimestreamWriteClient over the embedded H2 engine. */
 final class LocalWriteClient implements TimestreamWriteClient {
     private static final String ARN_PREFIX = "arn:aws:timestream:local:000000000000:database/";
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-zA-Z0-9_.-]{3,256}");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-zA-Z0-9_.-]{1,256}");
 
     private final H2Store store;
     private final boolean createTablesOnWrite;
@@ -154,7 +154,7 @@ final class LocalWriteClient implements TimestreamWriteClient {
     private static void checkName(String what, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw Errors.writeValidation("Invalid " + what + " name '" + name
-                    + "': 3 to 256 characters of letters, digits, '_', '.' and '-' are allowed.");
+                    + "': 1 to 256 characters of letters, digits, '_', '.' and '-' are allowed.");
         }
     }
 
