@@ -4,7 +4,6 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
 import io.tsconnector.adapters.http.ConnectorHttpServer;
 import io.tsconnector.adapters.http.HttpServerSettings;
-import io.tsconnector.adapters.memory.InMemorySeriesStore;
 import io.tsconnector.adapters.protocol.ConnectorMetrics;
 import io.tsconnector.adapters.protocol.RemoteReadEndpoint;
 import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
@@ -36,12 +35,17 @@ public final class Connector implements AutoCloseable {
 
     /** Starts a connector on the storage its settings name. */
     public static Connector start(ConnectorSettings settings) {
-        return switch (settings.storage()) {
-            case MEMORY -> {
-                InMemorySeriesStore store = new InMemorySeriesStore();
-                yield start(settings, store, store, () -> { });
+        StorageWiring.Store store = StorageWiring.build(settings.storage());
+        try {
+            return start(settings, store.writer(), store.reader(), store.resources());
+        } catch (RuntimeException e) {
+            try {
+                store.resources().close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
             }
-        };
+            throw e;
+        }
     }
 
     /** Starts a connector on the given store, e.g. an in-memory fake in tests. */

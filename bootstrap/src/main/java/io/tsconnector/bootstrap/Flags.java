@@ -47,6 +47,27 @@ final class Flags {
     @Parameter(names = "--max-retries", description = "The maximum number of times a read request to Timestream is retried on recoverable errors.")
     int maxRetries = 3;
 
+    @Parameter(names = "--max-read-retries", description = "Retries of a failed Timestream Query call (overrides --max-retries).")
+    Integer maxReadRetries;
+
+    @Parameter(names = "--max-write-retries", description = "Retries of a failed Timestream WriteRecords call.")
+    int maxWriteRetries = 3;
+
+    @Parameter(names = "--write.concurrency", description = "WriteRecords calls in flight at once, shared by all requests.")
+    int writeConcurrency = StorageSettings.DEFAULT.writeConcurrency();
+
+    @Parameter(names = "--write-base-endpoint", description = "Endpoint for Timestream writes (e.g. a VPC endpoint); disables endpoint discovery.")
+    String writeEndpoint = "";
+
+    @Parameter(names = "--query-base-endpoint", description = "Endpoint for Timestream queries (e.g. a VPC endpoint); disables endpoint discovery.")
+    String queryEndpoint = "";
+
+    @Parameter(names = "--local.path", description = "Directory of the local storage's files (storage=local), or mem:NAME for memory only.")
+    String localPath = "./data";
+
+    @Parameter(names = "--local.create-tables", description = "Create databases and tables on first write in local storage: true or false.")
+    String localCreateTables = "true";
+
     @Parameter(names = "--enable-logging", description = "Enables or disables logging: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False.")
     String enableLogging = "true";
 
@@ -63,8 +84,8 @@ final class Flags {
     @Parameter(names = "--log.format", description = "Log format: logfmt, json.")
     String logFormat = "logfmt";
 
-    @Parameter(names = "--storage", description = "Where samples are stored: memory.")
-    String storage = "memory";
+    @Parameter(names = "--storage", description = "Where samples are stored: timestream, local (embedded engine, no AWS account), memory.")
+    String storage = "timestream";
 
     @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
     boolean help;
@@ -99,6 +120,14 @@ final class Flags {
         if (maxRetries < 0) {
             throw new IllegalArgumentException("invalid max-retries " + maxRetries + ": must be 0 or more");
         }
+        int readRetries = maxReadRetries == null ? maxRetries : maxReadRetries;
+        if (readRetries < 0 || maxWriteRetries < 0) {
+            throw new IllegalArgumentException("invalid max-read-retries/max-write-retries: must be 0 or more");
+        }
+        StorageSettings storageSettings = new StorageSettings(Storage.parse(storage), region,
+                endpoint(writeEndpoint, "write-base-endpoint"), endpoint(queryEndpoint, "query-base-endpoint"),
+                readRetries, maxWriteRetries, writeConcurrency, localPath,
+                parseBool(localCreateTables, "local.create-tables", null));
         if (!telemetryPath.startsWith("/") || telemetryPath.equals("/write") || telemetryPath.equals("/read")) {
             throw new IllegalArgumentException("invalid web.telemetry-path '" + telemetryPath
                     + "': must start with '/' and differ from /write and /read");
@@ -109,8 +138,8 @@ final class Flags {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid limit: " + e.getMessage(), e);
         }
-        return new ConnectorSettings(databaseLabel, tableLabel, defaultDatabase, defaultTable, region,
-                parseListenAddress(listenAddress), telemetryPath, maxRetries, policy, log, Storage.parse(storage), limits);
+        return new ConnectorSettings(databaseLabel, tableLabel, defaultDatabase, defaultTable,
+                parseListenAddress(listenAddress), telemetryPath, policy, log, storageSettings, limits);
     }
 
     /** Parses a Go-style boolean; anything else fails with the documented error name. */
@@ -121,8 +150,24 @@ final class Flags {
         if (FALSE_VALUES.contains(value)) {
             return false;
         }
-        throw new IllegalArgumentException(error.text() + ": invalid value '" + value + "' for " + flag
+        throw new IllegalArgumentException((error == null ? "" : error.text() + ": ") + "invalid value '" + value + "' for " + flag
                 + ": accepted values are 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False");
+    }
+
+    /** An endpoint URI with scheme and host, or null for an empty value. */
+    static java.net.URI endpoint(String value, String flag) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("invalid " + flag + " '" + value + "': expected a URL like https://host");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("invalid " + flag + " '" + value + "': " + e.getMessage(), e);
+        }
     }
 
     /** Parses {@code [host]:port}; an empty host listens on every interface. */

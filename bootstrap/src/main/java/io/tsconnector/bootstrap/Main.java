@@ -36,11 +36,8 @@ public final class Main {
             System.err.println("timestream-prometheus-connector: error: " + e.getMessage());
             return 1;
         }
-        log.log(System.Logger.Level.INFO, "Timestream Prometheus connector listening on "
-                + settings.listenAddress() + " (storage=" + settings.storage().text()
-                + ", database-label=" + settings.databaseLabel() + ", table-label=" + settings.tableLabel()
-                + ", default-database=" + settings.defaultDatabase() + ", default-table=" + settings.defaultTable()
-                + ", region=" + settings.region() + ", telemetry-path=" + settings.telemetryPath() + ")");
+        log.log(System.Logger.Level.INFO, "Timestream Prometheus connector started: " + settings.summary()
+                + " (listening on port " + connector.port() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.log(System.Logger.Level.INFO, "Shutting down: finishing in-flight requests (up to "

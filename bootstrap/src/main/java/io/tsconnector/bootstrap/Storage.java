@@ -6,6 +6,10 @@ import java.util.stream.Collectors;
 
 /** The storage the connector writes to and reads from ({@code --storage}). */
 public enum Storage {
+    /** Amazon Timestream through the AWS SDK (default). */
+    TIMESTREAM,
+    /** The embedded Timestream-compatible engine on H2, under {@code --local.path}; no AWS account needed. */
+    LOCAL,
     /** In-process memory; nothing survives a restart. For tests and trying the protocol. */
     MEMORY;
 

@@ -24,16 +24,21 @@ class FlagsTest {
     void defaultsAreTheDocumentedOnes() {
         ConnectorSettings s = settings();
         assertEquals("", s.databaseLabel());
-        assertEquals("us-east-1", s.region());
+        assertEquals("us-east-1", s.storage().region());
         assertEquals(new InetSocketAddress(9201), s.listenAddress());
         assertEquals("/metrics", s.telemetryPath());
-        assertEquals(3, s.maxReadRetries());
+        assertEquals(3, s.storage().maxReadRetries());
+        assertEquals(3, s.storage().maxWriteRetries());
+        assertEquals(16, s.storage().writeConcurrency());
+        assertEquals("./data", s.storage().localPath());
+        assertTrue(s.storage().localCreateTables());
+        assertEquals(null, s.storage().writeEndpoint());
         assertTrue(s.log().enabled());
         assertEquals(LogSettings.Level.INFO, s.log().level());
         assertEquals(LogSettings.Format.LOGFMT, s.log().format());
         assertFalse(s.writePolicy().failOnLongLabel());
         assertFalse(s.writePolicy().failOnInvalidSampleValue());
-        assertEquals(Storage.MEMORY, s.storage());
+        assertEquals(Storage.TIMESTREAM, s.storage().storage());
     }
 
     @Test
@@ -44,10 +49,10 @@ class FlagsTest {
                 "--default-table=tbl", "--fail-on-long-label=true", "--fail-on-invalid-sample=true");
         assertEquals("PrometheusDatabaseLabel", s.databaseLabel());
         assertEquals("PrometheusTableLabel", s.tableLabel());
-        assertEquals("us-west-2", s.region());
+        assertEquals("us-west-2", s.storage().region());
         assertEquals(3080, s.listenAddress().getPort());
         assertEquals("/timestream-metrics", s.telemetryPath());
-        assertEquals(10, s.maxReadRetries());
+        assertEquals(10, s.storage().maxReadRetries());
         assertEquals(LogSettings.Level.DEBUG, s.log().level());
         assertEquals(LogSettings.Format.JSON, s.log().format());
         assertEquals("db", s.defaultDatabase());
@@ -84,6 +89,25 @@ class FlagsTest {
         assertTrue(error("--max-retries=-1").contains("0 or more"));
         assertTrue(error("--max-retries=x").contains("max-retries"));
         assertTrue(error("--no-such-flag=1").contains("no-such-flag"));
+    }
+
+    @Test
+    void storageFlags() {
+        ConnectorSettings s = settings("--storage=local", "--local.path=/tmp/x", "--local.create-tables=false",
+                "--max-retries=5", "--max-read-retries=7", "--max-write-retries=2", "--write.concurrency=4",
+                "--write-base-endpoint=https://ingest.example:443", "--query-base-endpoint=http://127.0.0.1:9000");
+        assertEquals(Storage.LOCAL, s.storage().storage());
+        assertEquals("/tmp/x", s.storage().localPath());
+        assertFalse(s.storage().localCreateTables());
+        assertEquals(7, s.storage().maxReadRetries());
+        assertEquals(2, s.storage().maxWriteRetries());
+        assertEquals(4, s.storage().writeConcurrency());
+        assertEquals("ingest.example", s.storage().writeEndpoint().getHost());
+        assertEquals(9000, s.storage().queryEndpoint().getPort());
+        assertEquals(5, settings("--max-retries=5").storage().maxReadRetries());
+        assertTrue(error("--write-base-endpoint=nohost").contains("expected a URL"));
+        assertTrue(error("--write.concurrency=0").contains("write.concurrency"));
+        assertTrue(error("--local.create-tables=maybe").contains("local.create-tables"));
     }
 
     @Test

@@ -1,0 +1,49 @@
+package io.tsconnector.bootstrap;
+
+import io.tsconnector.adapters.memory.InMemorySeriesStore;
+import io.tsconnector.adapters.timestream.TimestreamClients;
+import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
+import io.tsconnector.adapters.timestream.TimestreamSeriesWriter;
+import io.tsconnector.adapters.timestreamlocal.LocalTimestream;
+import io.tsconnector.application.port.out.SeriesReader;
+import io.tsconnector.application.port.out.SeriesWriter;
+import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
+import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
+
+/** Builds the outbound adapters for the configured storage; one set per process. */
+final class StorageWiring {
+    /** A writer, a reader and what must be closed with them. */
+    record Store(SeriesWriter writer, SeriesReader reader, AutoCloseable resources) {
+    }
+
+    private StorageWiring() {
+    }
+
+    static Store build(StorageSettings s) {
+        return switch (s.storage()) {
+            case MEMORY -> {
+                InMemorySeriesStore store = new InMemorySeriesStore();
+                yield new Store(store, store, () -> { });
+            }
+            case LOCAL -> {
+                LocalTimestream local = LocalTimestream.open(s.localPath(), s.localCreateTables());
+                yield timestream(local.writeClient(), local.queryClient(), s, local);
+            }
+            case TIMESTREAM -> timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries()),
+                    TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
+                            TimestreamClients.DEFAULT_QUERY_TIMEOUT), s, () -> { });
+        };
+    }
+
+    private static Store timestream(TimestreamWriteClient write, TimestreamQueryClient query, StorageSettings s,
+                                    AutoCloseable extra) {
+        TimestreamSeriesWriter writer = new TimestreamSeriesWriter(write, s.writeConcurrency());
+        TimestreamSeriesReader reader = new TimestreamSeriesReader(query);
+        return new Store(writer, reader, () -> {
+            writer.close();
+            write.close();
+            query.close();
+            extra.close();
+        });
+    }
+}
