@@ -33,11 +33,16 @@ final class PrometheusServer implements AutoCloseable {
     private final int port;
     private final Path log;
 
+    private final Thread killOnExit;
+
     private PrometheusServer(String name, Process process, int port, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
+        // a test JVM that ends without running @AfterAll must not leave Prometheus running
+        this.killOnExit = new Thread(process::destroyForcibly, "kill-prometheus-" + name);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /** The {@code prometheus} binary: {@code $PROMETHEUS_BINARY} if set, else the first one on {@code PATH}. */
@@ -178,6 +183,11 @@ final class PrometheusServer implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway and finds the process gone
         }
     }
 }

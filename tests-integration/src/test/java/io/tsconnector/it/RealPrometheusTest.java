@@ -97,6 +97,7 @@ class RealPrometheusTest {
             if ("true".equals(System.getenv("CI"))) {
                 fail("CI=true and " + message);
             }
+            System.err.println("RealPrometheusTest skipped outside CI: " + message);
             Assumptions.abort("skipped outside CI: " + message);
         }
         return binary.get();
