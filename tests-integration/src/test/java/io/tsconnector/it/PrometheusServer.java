@@ -1,0 +1,193 @@
+package io.tsconnector.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+
+/**
+ * Test helper: one real Prometheus process on a free loopback port, with its own data directory,
+ * configuration file and log, and a client for its HTTP API.
+ */
+final class PrometheusServer implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final int START_ATTEMPTS = 3;
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private final Thread killOnExit;
+
+    private PrometheusServer(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        // a test JVM that ends without running @AfterAll must not leave Prometheus running
+        this.killOnExit = new Thread(process::destroyForcibly, "kill-prometheus-" + name);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    /** The {@code prometheus} binary: {@code $PROMETHEUS_BINARY} if set, else the first one on {@code PATH}. */
+    static Optional<Path> findBinary() {
+        String explicit = System.getenv("PROMETHEUS_BINARY");
+        if (explicit != null && !explicit.isBlank()) {
+            return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
+        }
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, "prometheus");
+                if (Files.isExecutable(candidate)) {
+                    return Optional.of(candidate);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Starts Prometheus in {@code dir} with the configuration the function builds for the chosen port, and
+     * waits until it is ready. A port taken between choosing and binding costs another attempt.
+     */
+    static PrometheusServer start(Path binary, String name, Path dir, IntFunction<String> config)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int port = freePort();
+            Path configFile = dir.resolve("prometheus.yml");
+            Files.writeString(configFile, config.apply(port));
+            Path log = dir.resolve("prometheus-" + attempt + ".log");
+            Process process = new ProcessBuilder(binary.toString(),
+                    "--config.file=" + configFile,
+                    "--storage.tsdb.path=" + dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            PrometheusServer server = new PrometheusServer(name, process, port, log);
+            try {
+                server.awaitReady(Duration.ofSeconds(30));
+                return server;
+            } catch (IllegalStateException e) {
+                server.close();
+                failure = e;
+                if (!server.logText().contains("address already in use")) {
+                    break;
+                }
+            }
+        }
+        throw failure;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " Prometheus exited with status " + process.exitValue()
+                        + " before it was ready:\n" + logTail(40));
+            }
+            try {
+                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(uri().resolve("/-/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // retried below
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " Prometheus not ready after " + timeout + ":\n" + logTail(40));
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Calls an API endpoint such as {@code /api/v1/query} and returns its {@code data} object. */
+    Map<String, Object> api(String path, Map<String, String> params) throws IOException, InterruptedException {
+        String query = params.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), UTF_8) + "=" + URLEncoder.encode(e.getValue(), UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(uri().resolve(path + "?" + query))
+                .timeout(Duration.ofSeconds(20)).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        Map<String, Object> body;
+        try {
+            body = Json.object(Json.parse(response.body()));
+        } catch (RuntimeException e) {
+            throw new AssertionError(name + " Prometheus answered " + response.statusCode() + " to " + path
+                    + " " + params + " with a body that is not JSON: " + response.body(), e);
+        }
+        if (response.statusCode() != 200 || !"success".equals(body.get("status"))) {
+            throw new AssertionError(name + " Prometheus answered " + response.statusCode() + " to " + path
+                    + " " + params + ": " + response.body());
+        }
+        if (body.containsKey("warnings")) {
+            throw new AssertionError(name + " Prometheus warns about " + path + " " + params + ": "
+                    + body.get("warnings"));
+        }
+        return Json.object(body.get("data"));
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    String logTail(int lines) {
+        List<String> all = logText().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Asks Prometheus to stop, and kills it if it has not stopped after ten seconds. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway and finds the process gone
+        }
+    }
+}
