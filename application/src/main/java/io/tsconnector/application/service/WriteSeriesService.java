@@ -22,6 +22,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Service: validates the series of a write request, groups them by destination and hands them to the
@@ -31,9 +32,20 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     private static final System.Logger LOG = System.getLogger(WriteSeriesService.class.getName());
     private static final int MAX_PROBLEMS = 10;
 
+    /** Series whose checks are remembered; Prometheus sends the same series in every request. */
+    private static final int PREPARED_CACHE_ENTRIES = 200_000;
+
     private final DestinationResolver destinations;
     private final WritePolicy policy;
     private final SeriesWriter writer;
+    private final ConcurrentHashMap<Labels, Prepared> prepared = new ConcurrentHashMap<>();
+
+    /**
+     * What the labels of a series decide, whatever its samples: where it goes, what is stored, or why it
+     * cannot be stored.
+     */
+    private record Prepared(Destination destination, Labels stored, Violation violation) {
+    }
 
     public WriteSeriesService(DestinationResolver destinations, WritePolicy policy, SeriesWriter writer) {
         this.destinations = destinations;
@@ -61,17 +73,8 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
                 continue;
             }
             received += samples.size();
-            Destination destination;
-            try {
-                destination = destinations.forSeries(series.labels());
-            } catch (DomainException e) {
-                IgnoreReason reason = e.errorName() == ErrorName.MISSING_DATABASE_WITH_WRITE
-                        ? IgnoreReason.MISSING_DATABASE : IgnoreReason.MISSING_TABLE;
-                note(ignored, problems, reason, samples.size(), e.getMessage());
-                continue;
-            }
-            Labels stored = destinations.storedLabels(series.labels());
-            Violation violation = SampleValidator.checkLabels(stored);
+            Prepared p = prepare(series.labels());
+            Violation violation = p.violation();
             if (violation != null) {
                 if (violation.reason().policy() == IgnoreReason.Policy.LONG_LABEL && policy.failOnLongLabel()) {
                     throw new NeverRetryException(NeverRetryException.Kind.INVALID,
@@ -82,7 +85,8 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
             }
             List<Sample> kept = keepFinite(series, ignored, problems);
             if (!kept.isEmpty()) {
-                batch.computeIfAbsent(destination, d -> new ArrayList<>())
+                Labels stored = p.stored();
+                batch.computeIfAbsent(p.destination(), d -> new ArrayList<>())
                         .add(kept == samples && stored == series.labels() ? series : new TimeSeries(stored, kept));
             }
         }
@@ -101,6 +105,27 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
             }
         }
         return new WriteOutcome(received, result.written(), ignored, problems, result.failures());
+    }
+
+    private Prepared prepare(Labels labels) {
+        Prepared p = prepared.get(labels);
+        if (p != null) {
+            return p;
+        }
+        try {
+            Destination destination = destinations.forSeries(labels);
+            Labels stored = destinations.storedLabels(labels);
+            p = new Prepared(destination, stored, SampleValidator.checkLabels(stored));
+        } catch (DomainException e) {
+            IgnoreReason reason = e.errorName() == ErrorName.MISSING_DATABASE_WITH_WRITE
+                    ? IgnoreReason.MISSING_DATABASE : IgnoreReason.MISSING_TABLE;
+            p = new Prepared(null, null, new Violation(reason, e.getMessage().substring(e.errorName().text().length() + 2)));
+        }
+        if (prepared.size() >= PREPARED_CACHE_ENTRIES) {
+            prepared.clear();
+        }
+        prepared.put(labels, p);
+        return p;
     }
 
     /** The finite samples of a series; the same list when all are finite. */

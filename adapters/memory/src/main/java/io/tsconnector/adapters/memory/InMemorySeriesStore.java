@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.BiFunction;
 
 /**
@@ -25,7 +24,7 @@ import java.util.function.BiFunction;
  * timestamp is rejected). Tests can inject failures per destination.
  */
 public final class InMemorySeriesStore implements SeriesWriter, SeriesReader {
-    private final Map<Destination, ConcurrentSkipListMap<Labels, Series>> data = new ConcurrentHashMap<>();
+    private final Map<Destination, ConcurrentHashMap<Labels, Series>> data = new ConcurrentHashMap<>();
     private volatile BiFunction<String, Destination, StorageException> failures = (op, d) -> null;
 
     /**
@@ -56,7 +55,7 @@ public final class InMemorySeriesStore implements SeriesWriter, SeriesReader {
     }
 
     private StoreResult writeOne(Destination destination, List<TimeSeries> seriesList) {
-        ConcurrentSkipListMap<Labels, Series> table = data.computeIfAbsent(destination, d -> new ConcurrentSkipListMap<>());
+        ConcurrentHashMap<Labels, Series> table = data.computeIfAbsent(destination, d -> new ConcurrentHashMap<>());
         long written = 0;
         long rejected = 0;
         List<String> reasons = new ArrayList<>();
@@ -84,14 +83,18 @@ public final class InMemorySeriesStore implements SeriesWriter, SeriesReader {
         if (failure != null) {
             throw failure;
         }
-        ConcurrentSkipListMap<Labels, Series> table = data.get(destination);
+        ConcurrentHashMap<Labels, Series> table = data.get(destination);
         if (table == null) {
             return;
         }
+        List<Map.Entry<Labels, Series>> matching = new ArrayList<>();
         for (Map.Entry<Labels, Series> e : table.entrySet()) {
-            if (!query.matches(e.getKey())) {
-                continue;
+            if (query.matches(e.getKey())) {
+                matching.add(e);
             }
+        }
+        matching.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<Labels, Series> e : matching) {
             List<Sample> samples;
             synchronized (e.getValue()) {
                 samples = e.getValue().range(query.startMs(), query.endMs());
@@ -104,7 +107,7 @@ public final class InMemorySeriesStore implements SeriesWriter, SeriesReader {
 
     /** Number of samples stored in a destination. */
     public long sampleCount(Destination destination) {
-        ConcurrentSkipListMap<Labels, Series> table = data.get(destination);
+        ConcurrentHashMap<Labels, Series> table = data.get(destination);
         if (table == null) {
             return 0;
         }

@@ -11,13 +11,28 @@ import java.util.List;
 
 /** Codec: remote write 1.0 {@code prometheus.WriteRequest} protobuf to domain series. */
 public final class RemoteWriteCodec {
+    /** Label sets kept for reuse across requests: enough for a large Prometheus' active series of one shard set. */
+    private static final WriteRequestDecoder DECODER = new WriteRequestDecoder(200_000);
+
     private RemoteWriteCodec() {
     }
 
     /**
+     * Decodes a remote write 1.0 request with the fast decoder.
+     *
      * @throws ProtocolException 400 for a message that is not a valid WriteRequest or breaks label rules
      */
     public static DecodedWrite decodeV1(byte[] message) {
+        return DECODER.decode(message);
+    }
+
+    /**
+     * Decodes a remote write 1.0 request through the generated protobuf classes: the reference the fast
+     * decoder is tested against.
+     *
+     * @throws ProtocolException 400 for a message that is not a valid WriteRequest or breaks label rules
+     */
+    public static DecodedWrite decodeV1Generated(byte[] message) {
         WriteRequest request;
         try {
             request = WriteRequest.parseFrom(message);
