@@ -11,7 +11,8 @@ import java.net.URI;
  * @param queryEndpoint endpoint override for queries ({@code --query-base-endpoint}), null for the SDK's discovery
  * @param maxReadRetries retries of a failed Query call ({@code --max-read-retries}, else {@code --max-retries}, default 3)
  * @param maxWriteRetries retries of a failed WriteRecords call ({@code --max-write-retries}, default 3)
- * @param writeConcurrency WriteRecords calls in flight at once, shared by all requests ({@code --write.concurrency}, default 16)
+ * @param writeConcurrency WriteRecords calls in flight at once, shared by all requests ({@code --write.concurrency}, default 64: one
+ *        2,000-sample request is 20 calls, which should all be in flight at once, with room for a few requests)
  * @param localPath directory of the local engine's files, or {@code mem:NAME} ({@code --local.path}, default ./data)
  * @param localCreateTables whether the local engine creates databases and tables on first write
  *        ({@code --local.create-tables}, default true)
@@ -19,7 +20,7 @@ import java.net.URI;
 public record StorageSettings(Storage storage, String region, URI writeEndpoint, URI queryEndpoint, int maxReadRetries,
                               int maxWriteRetries, int writeConcurrency, String localPath, boolean localCreateTables) {
     public static final StorageSettings DEFAULT = new StorageSettings(Storage.TIMESTREAM, "us-east-1", null, null, 3, 3,
-            16, "./data", true);
+            64, "./data", true);
 
     public StorageSettings {
         if (maxReadRetries < 0 || maxWriteRetries < 0) {

@@ -35,8 +35,26 @@ final class StorageWiring {
         };
     }
 
+    /**
+     * The JDK's HTTP client keeps only 5 idle connections per host by default; with more concurrent
+     * WriteRecords calls the rest would reconnect (and redo TLS) for every call.
+     */
+    private static void keepAliveConnections(int concurrency) {
+        String current = System.getProperty("http.maxConnections");
+        int wanted = concurrency + 8;
+        try {
+            if (current != null && Integer.parseInt(current.trim()) >= wanted) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // an invalid value is replaced
+        }
+        System.setProperty("http.maxConnections", Integer.toString(wanted));
+    }
+
     private static Store timestream(TimestreamWriteClient write, TimestreamQueryClient query, StorageSettings s,
                                     AutoCloseable extra) {
+        keepAliveConnections(s.writeConcurrency());
         TimestreamSeriesWriter writer = new TimestreamSeriesWriter(write, s.writeConcurrency());
         TimestreamSeriesReader reader = new TimestreamSeriesReader(query);
         return new Store(writer, reader, () -> {

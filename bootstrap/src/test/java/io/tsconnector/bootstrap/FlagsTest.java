@@ -29,7 +29,7 @@ class FlagsTest {
         assertEquals("/metrics", s.telemetryPath());
         assertEquals(3, s.storage().maxReadRetries());
         assertEquals(3, s.storage().maxWriteRetries());
-        assertEquals(16, s.storage().writeConcurrency());
+        assertEquals(64, s.storage().writeConcurrency());
         assertEquals("./data", s.storage().localPath());
         assertTrue(s.storage().localCreateTables());
         assertEquals(null, s.storage().writeEndpoint());

@@ -38,15 +38,15 @@ import software.amazon.awssdk.services.timestreamwrite.model.WriteRecordsRequest
  * call, the calls of a write running concurrently.
  *
  * <p>All writes share one pool of {@value #DEFAULT_CONCURRENCY} threads by default (the constructor takes
- * another bound): enough for a 2,000-sample request (20 calls) to take about one round trip, while many
- * concurrent requests together never hold more connections than that. The queue in front of the pool is
+ * another bound): a 2,000-sample request (20 calls) goes out in one round trip even while two others are in
+ * flight, and many concurrent requests together never hold more connections than that. The queue in front of the pool is
  * first in, first out, so requests are served in arrival order and a large one delays, but cannot starve,
  * the others. Works on any {@link TimestreamWriteClient}: the AWS SDK client, or an engine implementing
  * the interface.
  */
 public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable {
     /** Default number of WriteRecords calls in flight across all requests. */
-    public static final int DEFAULT_CONCURRENCY = 16;
+    public static final int DEFAULT_CONCURRENCY = 64;
     /** Timestream's limit of records per WriteRecords call. */
     public static final int MAX_RECORDS_PER_CALL = 100;
     private static final int MAX_REJECTION_MESSAGES = 10;
@@ -61,7 +61,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
     }
 
     /**
-     * @param concurrency WriteRecords calls in flight at most, shared by all concurrent writes (default 16)
+     * @param concurrency WriteRecords calls in flight at most, shared by all concurrent writes (default 64)
      */
     public TimestreamSeriesWriter(TimestreamWriteClient client, int concurrency) {
         if (concurrency < 1) {
