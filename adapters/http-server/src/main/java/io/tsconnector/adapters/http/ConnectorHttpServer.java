@@ -30,6 +30,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectorHttpServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ConnectorHttpServer.class.getName());
 
+    /** Seconds a client may take to send its request headers before the connection is closed. */
+    static final String MAX_REQUEST_HEADER_SECONDS = "30";
+
+    static {
+        // Closes connections whose request takes longer than this to arrive, so clients that trickle their
+        // requests cannot pile up; read once when the JDK server classes initialise; a -D setting wins.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_HEADER_SECONDS);
+        }
+    }
+
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
     private final Semaphore inFlight;

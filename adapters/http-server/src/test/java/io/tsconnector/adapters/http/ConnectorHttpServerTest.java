@@ -145,6 +145,26 @@ class ConnectorHttpServerTest {
     }
 
     @Test
+    void clientsThatNeverFinishTheirRequestsDoNotBlockOthers() throws Exception {
+        java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+                String head = i % 2 == 0 ? "POST /write HTTP/1.1\r\nHost: x\r\n"
+                        : "POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc";
+                s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                stalled.add(s);
+            }
+            assertEquals(204, send("POST", "/write", fixture("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
+        } finally {
+            for (java.net.Socket s : stalled) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void writtenSamplesCanBeReadBack() throws Exception {
         assertEquals(204, send("POST", "/write", fixture("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
         ReadRequest req = ReadRequest.newBuilder().addQueries(Query.newBuilder()
