@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Adapter: the JDK HttpServer serving {@code POST /write}, {@code POST /read}, the telemetry page,
@@ -69,9 +70,9 @@ public final class ConnectorHttpServer implements AutoCloseable {
                 String path = exchange.getRequestURI().getPath();
                 String method = exchange.getRequestMethod();
                 if (path.equals("/write")) {
-                    protocol(exchange, method, (h, b, l) -> write.handle(h, b, l), write.limits().maxBodyBytes());
+                    protocol(exchange, method, (h, b, l) -> write.handle(h, b, l), write.limits().maxBodyBytes(), write::refused);
                 } else if (path.equals("/read")) {
-                    protocol(exchange, method, (h, b, l) -> read.handle(h, b, l), read.limits().maxBodyBytes());
+                    protocol(exchange, method, (h, b, l) -> read.handle(h, b, l), read.limits().maxBodyBytes(), UnaryOperator.identity());
                 } else if (path.equals(telemetryPath)) {
                     metrics.handle(exchange);
                 } else if (path.equals("/-/healthy")) {
@@ -96,14 +97,15 @@ public final class ConnectorHttpServer implements AutoCloseable {
         ProtocolResponse handle(io.tsconnector.adapters.protocol.RequestHeaders headers, byte[] body, int length);
     }
 
-    private void protocol(HttpExchange exchange, String method, Endpoint endpoint, int maxBodyBytes) throws IOException {
+    private void protocol(HttpExchange exchange, String method, Endpoint endpoint, int maxBodyBytes,
+                          UnaryOperator<ProtocolResponse> refusal) throws IOException {
         if (!method.equals("POST")) {
-            exchange.getResponseHeaders().set("Allow", "POST");
-            plain(exchange, 405, "method " + method + " not allowed: use POST");
+            send(exchange, refusal.apply(ProtocolResponse.text(405, "method " + method + " not allowed: use POST")
+                    .withHeader("Allow", "POST")));
             return;
         }
         if (!inFlight.tryAcquire()) {
-            send(exchange, StatusTable.retryLater("the connector is overloaded: too many requests in flight"));
+            send(exchange, refusal.apply(StatusTable.retryLater("the connector is overloaded: too many requests in flight")));
             return;
         }
         try {
@@ -114,18 +116,18 @@ public final class ConnectorHttpServer implements AutoCloseable {
                 try {
                     length = Long.parseLong(declared.trim());
                 } catch (NumberFormatException e) {
-                    plain(exchange, 400, "invalid Content-Length: " + declared);
+                    send(exchange, refusal.apply(ProtocolResponse.text(400, "invalid Content-Length: " + declared)));
                     return;
                 }
                 if (length > maxBodyBytes) {
-                    plain(exchange, 413, "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
+                    send(exchange, refusal.apply(ProtocolResponse.text(413, "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes + " bytes")));
                     return;
                 }
             }
             Body body = readBounded(exchange.getRequestBody(), declared == null ? -1 : Long.parseLong(declared.trim()),
                     maxBodyBytes);
             if (body == null) {
-                plain(exchange, 413, "request body exceeds the limit of " + maxBodyBytes + " bytes");
+                send(exchange, refusal.apply(ProtocolResponse.text(413, "request body exceeds the limit of " + maxBodyBytes + " bytes")));
                 return;
             }
             send(exchange, endpoint.handle(headers::getFirst, body.bytes(), body.length()));

@@ -111,8 +111,8 @@ class ConnectorHttpServerTest {
                 Arguments.of("empty body", new byte[0], WRITE_HEADERS, 400),
                 Arguments.of("wrong content type", fixture("rw1-stale-markers.bin"),
                         new String[] {"Content-Encoding", "snappy", "Content-Type", "application/json"}, 415),
-                Arguments.of("remote write 2.0 message type", fixture("rw1-stale-markers.bin"),
-                        new String[] {"Content-Encoding", "snappy", "Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request"}, 415),
+                Arguments.of("unknown remote write message type", fixture("rw1-stale-markers.bin"),
+                        new String[] {"Content-Encoding", "snappy", "Content-Type", "application/x-protobuf;proto=io.prometheus.write.v3.Request"}, 415),
                 Arguments.of("wrong encoding", fixture("rw1-stale-markers.bin"),
                         new String[] {"Content-Encoding", "gzip", "Content-Type", "application/x-protobuf"}, 415),
                 Arguments.of("declared length over the limit", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0, 0, 0, 0, 0},
@@ -124,6 +124,7 @@ class ConnectorHttpServerTest {
     void writeAnswersByTheStatusTable(String name, byte[] body, String[] headers, int status) throws Exception {
         HttpResponse<byte[]> r = send("POST", "/write", body, headers);
         assertEquals(status, r.statusCode(), () -> name + ": " + new String(r.body()));
+        assertTrue(r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").isPresent(), "written counts on every answer");
         if (status >= 400) {
             assertTrue(r.body().length > 0, "an error says what was wrong");
         }
