@@ -36,12 +36,7 @@ public final class RemoteReadEndpoint {
         long start = System.nanoTime();
         ProtocolResponse response;
         try {
-            String encoding = headers.get("Content-Encoding");
-            if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("snappy")) {
-                throw new ProtocolException(415, "unsupported Content-Encoding '" + encoding
-                        + "': remote read requests must be snappy");
-            }
-            byte[] message = Snappy.decompress(body, length, limits.maxDecodedBytes());
+            byte[] message = Snappy.decompressBody(headers, body, length, limits.maxDecodedBytes(), "remote read requests");
             DecodedRead read = RemoteReadCodec.decodeRequest(message);
             if (read.prefersStreamedChunks()) {
                 return streamed(read, start);

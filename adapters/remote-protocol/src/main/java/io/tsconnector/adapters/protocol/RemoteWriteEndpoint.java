@@ -55,8 +55,7 @@ public final class RemoteWriteEndpoint {
         long written = 0;
         try {
             Message message = negotiate(headers.get("Content-Type"));
-            checkEncoding(headers);
-            byte[] bytes = Snappy.decompress(body, length, limits.maxDecodedBytes());
+            byte[] bytes = Snappy.decompressBody(headers, body, length, limits.maxDecodedBytes(), "remote write bodies");
             DecodedWrite decoded = message == Message.V2 ? RemoteWriteV2Codec.decode(bytes) : RemoteWriteCodec.decodeV1(bytes);
             metrics.received(decoded.samples());
             WriteOutcome outcome = useCase.write(new WriteCommand(decoded.series(), decoded.histograms(),
@@ -139,13 +138,5 @@ public final class RemoteWriteEndpoint {
             return value.substring(1, value.length() - 1);
         }
         return value;
-    }
-
-    /** A missing Content-Encoding is read as snappy, as Prometheus' own receiver does for both versions. */
-    private static void checkEncoding(RequestHeaders headers) {
-        String encoding = headers.get("Content-Encoding");
-        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("snappy")) {
-            throw new ProtocolException(415, "unsupported Content-Encoding '" + encoding + "': remote write bodies must be snappy");
-        }
     }
 }

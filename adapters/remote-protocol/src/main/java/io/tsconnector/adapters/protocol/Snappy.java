@@ -57,6 +57,19 @@ public final class Snappy {
         }
     }
 
+    /**
+     * Decompresses a request body after checking its {@code Content-Encoding}: missing is read as snappy,
+     * as Prometheus' own receivers do; anything else is a 415.
+     */
+    public static byte[] decompressBody(RequestHeaders headers, byte[] body, int length, int maxDecodedBytes,
+                                        String what) {
+        String encoding = headers.get("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("snappy")) {
+            throw new ProtocolException(415, "unsupported Content-Encoding '" + encoding + "': " + what + " must be snappy");
+        }
+        return decompress(body, length, maxDecodedBytes);
+    }
+
     public static byte[] compress(byte[] in) {
         try {
             return org.xerial.snappy.Snappy.compress(in);
