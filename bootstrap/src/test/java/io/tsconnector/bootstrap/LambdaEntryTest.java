@@ -144,4 +144,27 @@ class LambdaEntryTest {
         assertEquals(400, r.getStatusCode(), "no destination in this process's environment");
         assertTrue(r.getBody().startsWith("MissingDestinationError: "), r.getBody());
     }
+
+    @Test
+    void theSamTemplateNamesThisHandlerThePackageAndOnlyKnownVariables() throws Exception {
+        java.nio.file.Path template = null;
+        for (java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath(); p != null && template == null; p = p.getParent()) {
+            if (java.nio.file.Files.exists(p.resolve("template.yaml"))) {
+                template = p.resolve("template.yaml");
+            }
+        }
+        assertTrue(template != null, "template.yaml at the repository root");
+        String text = java.nio.file.Files.readString(template);
+        assertTrue(text.contains("Handler: " + LambdaEntry.class.getName() + "::handleRequest"), "handler name");
+        LambdaEntry.class.getMethod("handleRequest", APIGatewayV2HTTPEvent.class,
+                com.amazonaws.services.lambda.runtime.Context.class);
+        assertTrue(text.contains("CodeUri: bootstrap/target/timestream-prometheus-connector-lambda.zip"), "package path");
+        java.util.regex.Matcher variables = java.util.regex.Pattern.compile("(?m)^ {10}([a-z_]+): ").matcher(text);
+        int count = 0;
+        while (variables.find()) {
+            assertTrue(LambdaSettings.VARIABLES.contains(variables.group(1)), variables.group(1));
+            count++;
+        }
+        assertEquals(7, count, "the environment variables the template sets");
+    }
 }
