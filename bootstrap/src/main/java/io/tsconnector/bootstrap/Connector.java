@@ -5,13 +5,8 @@ import io.prometheus.client.hotspot.DefaultExports;
 import io.tsconnector.adapters.http.ConnectorHttpServer;
 import io.tsconnector.adapters.http.HttpServerSettings;
 import io.tsconnector.adapters.protocol.ConnectorMetrics;
-import io.tsconnector.adapters.protocol.RemoteReadEndpoint;
-import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
-import io.tsconnector.application.service.ReadSeriesService;
-import io.tsconnector.application.service.WriteSeriesService;
-import io.tsconnector.domain.DestinationResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -58,19 +53,15 @@ public final class Connector implements AutoCloseable {
         CollectorRegistry registry = new CollectorRegistry(true);
         DefaultExports.register(registry);
         ConnectorMetrics metrics = new ConnectorMetrics(registry);
-        DestinationResolver destinations = new DestinationResolver(settings.databaseLabel(), settings.tableLabel(),
-                settings.defaultDatabase(), settings.defaultTable());
-        if (!destinations.isConfigured()) {
+        Endpoints endpoints = Endpoints.wire(settings, writer, reader, metrics);
+        if (!endpoints.destinations().isConfigured()) {
             LOG.log(System.Logger.Level.WARNING, "No destination is configured: set --database-label and --table-label "
                     + "(or --default-database and --default-table); until then every write and read is rejected with 400");
         }
-        RemoteWriteEndpoint write = new RemoteWriteEndpoint(
-                new WriteSeriesService(destinations, settings.writePolicy(), writer), metrics, settings.limits());
-        RemoteReadEndpoint read = new RemoteReadEndpoint(new ReadSeriesService(destinations, reader), metrics,
-                settings.limits());
         try {
             ConnectorHttpServer server = new ConnectorHttpServer(
-                    HttpServerSettings.defaults(settings.listenAddress(), settings.telemetryPath()), write, read, registry);
+                    HttpServerSettings.defaults(settings.listenAddress(), settings.telemetryPath()), endpoints.write(),
+                    endpoints.read(), registry);
             return new Connector(server, registry, resources);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + settings.listenAddress() + ": " + e.getMessage(), e);

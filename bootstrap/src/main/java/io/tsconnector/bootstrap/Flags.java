@@ -132,6 +132,12 @@ final class Flags {
             throw new IllegalArgumentException("invalid web.telemetry-path '" + telemetryPath
                     + "': must start with '/' and differ from /write and /read");
         }
+        if (maxRequestBytes <= 0) {
+            throw new IllegalArgumentException("invalid web.max-request-bytes " + maxRequestBytes + ": must be positive");
+        }
+        if (maxReadSamples <= 0) {
+            throw new IllegalArgumentException("invalid read.max-samples " + maxReadSamples + ": must be positive");
+        }
         Limits limits;
         try {
             limits = new Limits(maxRequestBytes, maxReadSamples);
