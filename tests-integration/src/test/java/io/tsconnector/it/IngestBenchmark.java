@@ -1,0 +1,273 @@
+package io.tsconnector.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tsconnector.adapters.memory.InMemorySeriesStore;
+import io.tsconnector.bootstrap.Connector;
+import io.tsconnector.bootstrap.ConnectorSettings;
+import io.tsconnector.bootstrap.Storage;
+import io.tsconnector.bootstrap.StorageSettings;
+import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import io.tsconnector.proto.prometheus.TimeSeries;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark program (not a test: surefire's default includes skip the name): client threads post remote-write
+ * requests of 2,000 samples (500 series x 4 samples) through the connector's HTTP server, into the fake
+ * Timestream endpoint with a per-call latency, or into the in-memory store; prints samples/s, request
+ * latency p50/p99 and CPU seconds per million samples.
+ *
+ * <p>Run: {@code mvn -B -pl tests-integration -am verify -Dtest=IngestBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dbench.storage=timestream -Dbench.latencyMs=20 -Dbench.clients=8 -Dbench.seconds=20}; or {@code main} with
+ * {@code --storage=memory --latency-ms=0 --clients=8 --seconds=20 --warmup-seconds=5 --write-concurrency=16}.
+ * The fake endpoint and the clients run in the same JVM, so the process CPU includes them; the connector's
+ * own share is measured on its threads (HTTP workers and Timestream write pool) and printed apart.
+ */
+public final class IngestBenchmark {
+    private static final int SERIES_PER_REQUEST = 500;
+    private static final int SAMPLES_PER_SERIES = 4;
+    private static final int SAMPLES_PER_REQUEST = SERIES_PER_REQUEST * SAMPLES_PER_SERIES;
+    private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE"};
+    private static final String[] CODES = {"200", "201", "404", "500", "503"};
+
+    /** Benchmark parameters. */
+    record Options(String storage, int latencyMs, int clients, int seconds, int warmupSeconds, int writeConcurrency) {
+        static Options parse(String[] args) {
+            Map<String, String> given = new HashMap<>();
+            for (String a : args) {
+                String[] kv = a.replaceFirst("^--", "").split("=", 2);
+                given.put(kv[0], kv.length > 1 ? kv[1] : "true");
+            }
+            return new Options(
+                    value(given, "storage", "bench.storage", "timestream"),
+                    Integer.parseInt(value(given, "latency-ms", "bench.latencyMs", "20")),
+                    Integer.parseInt(value(given, "clients", "bench.clients", "8")),
+                    Integer.parseInt(value(given, "seconds", "bench.seconds", "20")),
+                    Integer.parseInt(value(given, "warmup-seconds", "bench.warmupSeconds", "5")),
+                    Integer.parseInt(value(given, "write-concurrency", "bench.writeConcurrency", "16")));
+        }
+
+        private static String value(Map<String, String> given, String arg, String property, String fallback) {
+            String v = given.get(arg);
+            return v != null ? v : System.getProperty(property, fallback);
+        }
+
+        boolean memory() {
+            return storage.equals("memory");
+        }
+    }
+
+    /** Entry point for surefire: {@code -Dtest=IngestBenchmark} with {@code -Dbench.*} properties. */
+    @Test
+    void run() throws Exception {
+        Result r = run(Options.parse(new String[0]), System.out);
+        assertTrue(r.ok > 0, "no request succeeded");
+    }
+
+    public static void main(String[] args) throws Exception {
+        run(Options.parse(args), System.out);
+    }
+
+    record Result(long ok, long failed) {
+    }
+
+    static Result run(Options o, PrintStream out) throws Exception {
+        if (!o.memory() && !o.storage.equals("timestream")) {
+            throw new IllegalArgumentException("storage must be timestream or memory, got " + o.storage);
+        }
+        ConnectorSettings settings = ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
+                .withDestinationLabels(RemoteWriteClient.DATABASE_LABEL, RemoteWriteClient.TABLE_LABEL);
+        FakeTimestreamEndpoint fake = null;
+        Connector connector;
+        if (o.memory()) {
+            InMemorySeriesStore store = new InMemorySeriesStore();
+            connector = Connector.start(settings, store, store);
+        } else {
+            fake = new FakeTimestreamEndpoint().start();
+            fake.delayEachCall(Duration.ofMillis(o.latencyMs));
+            connector = Connector.start(settings.withStorage(new StorageSettings(Storage.TIMESTREAM, "us-east-1",
+                    fake.uri(), fake.uri(), 3, 3, o.writeConcurrency, "./data", true)));
+        }
+        try {
+            return measure(o, connector, out);
+        } finally {
+            connector.close();
+            if (fake != null) {
+                fake.close();
+            }
+        }
+    }
+
+    private static Result measure(Options o, Connector connector, PrintStream out) throws Exception {
+        RemoteWriteClient client = new RemoteWriteClient(connector.uri());
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        AtomicBoolean measuring = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        long startTime = 1_795_595_300_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(o.clients, r -> new Thread(r, "bench-client"));
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (int c = 0; c < o.clients; c++) {
+            int id = c;
+            futures.add(pool.submit(() -> {
+                long[] latencies = new long[1 << 16];
+                int n = 0;
+                long failed = 0;
+                for (long seq = 0; !stop.get(); seq++) {
+                    byte[] body = RemoteWriteClient.body(request(id, startTime + seq * SAMPLES_PER_SERIES * 15_000L));
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> r = client.write(body);
+                    long nanos = System.nanoTime() - t0;
+                    if (!measuring.get()) {
+                        continue;
+                    }
+                    if (r.statusCode() != 204) {
+                        failed++;
+                        continue;
+                    }
+                    if (n == latencies.length) {
+                        latencies = Arrays.copyOf(latencies, n * 2);
+                    }
+                    latencies[n++] = nanos;
+                }
+                long[] result = Arrays.copyOf(latencies, n + 1);
+                result[n] = -failed - 1; // last element: failures, negative so it sorts first and is told apart
+                return result;
+            }));
+        }
+        Thread.sleep(o.warmupSeconds * 1000L);
+        Map<Long, Long> cpuBefore = threadCpu(threads);
+        long processBefore = os.getProcessCpuTime();
+        long wallBefore = System.nanoTime();
+        measuring.set(true);
+        Thread.sleep(o.seconds * 1000L);
+        measuring.set(false);
+        long wall = System.nanoTime() - wallBefore;
+        long process = os.getProcessCpuTime() - processBefore;
+        Map<String, Long> byGroup = cpuByGroup(threads, cpuBefore);
+        stop.set(true);
+        List<Long> all = new ArrayList<>();
+        long failed = 0;
+        for (Future<long[]> f : futures) {
+            long[] r = f.get(120, TimeUnit.SECONDS);
+            failed += -r[r.length - 1] - 1;
+            for (int i = 0; i < r.length - 1; i++) {
+                all.add(r[i]);
+            }
+        }
+        pool.shutdownNow();
+        long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+        long ok = sorted.length;
+        double seconds = wall / 1e9;
+        double samples = (double) ok * SAMPLES_PER_REQUEST;
+        double millions = samples / 1e6;
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "IngestBenchmark storage=%s latency-ms=%d clients=%d write-concurrency=%d "
+                        + "seconds=%d warmup-seconds=%d cores=%d%n", o.storage, o.memory() ? 0 : o.latencyMs, o.clients,
+                o.writeConcurrency, o.seconds, o.warmupSeconds, Runtime.getRuntime().availableProcessors()));
+        sb.append(String.format(Locale.ROOT, "requests: %d answered 204, %d other (%d samples each)%n", ok, failed,
+                SAMPLES_PER_REQUEST));
+        sb.append(String.format(Locale.ROOT, "throughput: %.0f samples/s%n", samples / seconds));
+        if (ok > 0) {
+            sb.append(String.format(Locale.ROOT, "request latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, sorted[sorted.length - 1] / 1e6));
+            sb.append(String.format(Locale.ROOT, "CPU per million samples: process %.2f s (includes clients%s, GC, JIT)%n",
+                    process / 1e9 / millions, o.memory() ? "" : " and the fake endpoint"));
+            sb.append(String.format(Locale.ROOT, "  connector threads (http-worker, timestream-write): %.2f s%n",
+                    byGroup.getOrDefault("connector", 0L) / 1e9 / millions));
+            sb.append(String.format(Locale.ROOT, "  client threads: %.2f s; fake endpoint threads: %.2f s; other threads: %.2f s%n",
+                    byGroup.getOrDefault("client", 0L) / 1e9 / millions, byGroup.getOrDefault("fake", 0L) / 1e9 / millions,
+                    byGroup.getOrDefault("other", 0L) / 1e9 / millions));
+        }
+        out.print(sb);
+        out.flush();
+        try {
+            Path file = Path.of("target", "ingest-benchmark-" + o.storage + ".txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            out.println("(result not saved: " + e.getMessage() + ")");
+        }
+        return new Result(ok, failed);
+    }
+
+    /** One request: 500 series of a realistic service (4 methods x 5 codes x 25 handlers) with 4 samples each. */
+    static List<TimeSeries> request(int client, long firstTimestamp) {
+        List<TimeSeries> out = new ArrayList<>(SERIES_PER_REQUEST);
+        long[] times = new long[SAMPLES_PER_SERIES];
+        for (int i = 0; i < SAMPLES_PER_SERIES; i++) {
+            times[i] = firstTimestamp + i * 15_000L;
+        }
+        for (int s = 0; s < SERIES_PER_REQUEST; s++) {
+            double[] values = new double[SAMPLES_PER_SERIES];
+            for (int i = 0; i < SAMPLES_PER_SERIES; i++) {
+                values[i] = (firstTimestamp / 1000.0) * 0.37 + s * 11 + i * 0.25;
+            }
+            out.add(RemoteWriteClient.series("benchdb", "benchtable", "http_requests_total", List.of(
+                    "code", CODES[s % CODES.length],
+                    "handler", "/api/v1/resource" + (s / (METHODS.length * CODES.length)),
+                    "instance", "10.0." + client + ".17:9100",
+                    "job", "api-server",
+                    "method", METHODS[(s / CODES.length) % METHODS.length],
+                    "region", "eu-west-1"), times, values));
+        }
+        return out;
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static Map<Long, Long> threadCpu(ThreadMXBean threads) {
+        Map<Long, Long> out = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long cpu = threads.getThreadCpuTime(id);
+            if (cpu >= 0) {
+                out.put(id, cpu);
+            }
+        }
+        return out;
+    }
+
+    /** CPU since {@code before} by thread group: connector, client, fake (its pool threads), other. */
+    private static Map<String, Long> cpuByGroup(ThreadMXBean threads, Map<Long, Long> before) {
+        Map<String, Long> out = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long cpu = threads.getThreadCpuTime(id);
+            ThreadInfo info = threads.getThreadInfo(id);
+            if (cpu < 0 || info == null) {
+                continue;
+            }
+            String name = info.getThreadName();
+            String group = name.startsWith("http-worker-") || name.startsWith("timestream-write-") ? "connector"
+                    : name.startsWith("bench-client") || name.startsWith("HttpClient-") ? "client"
+                    : name.startsWith("pool-") ? "fake" : "other";
+            out.merge(group, cpu - before.getOrDefault(id, 0L), Long::sum);
+        }
+        return out;
+    }
+}
