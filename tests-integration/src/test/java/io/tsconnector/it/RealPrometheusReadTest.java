@@ -82,7 +82,7 @@ class RealPrometheusReadTest {
 
     @Test
     void remoteReadAnswersPromqlLikeThePrometheusThatScrapedTheData() throws Exception {
-        PrometheusForReadTest.requireBinary();
+        PrometheusReadServer.requireBinary();
         HttpServer target = demoTarget();
         ConnectorSettings settings = ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
                 .withDestinationLabels("PrometheusDatabaseLabel", "PrometheusTableLabel")
@@ -118,8 +118,8 @@ class RealPrometheusReadTest {
                         read_recent: true
                     """.formatted(connector.uri());
             double started = System.currentTimeMillis() / 1000.0;
-            try (PrometheusForReadTest one = PrometheusForReadTest.start(scraper, dir.resolve("one"), PrometheusForReadTest.freePort());
-                 PrometheusForReadTest two = PrometheusForReadTest.start(reader, dir.resolve("two"), PrometheusForReadTest.freePort())) {
+            try (PrometheusReadServer one = PrometheusReadServer.start(scraper, dir.resolve("one"), PrometheusReadServer.freePort());
+                 PrometheusReadServer two = PrometheusReadServer.start(reader, dir.resolve("two"), PrometheusReadServer.freePort())) {
                 Thread.sleep(22_000);
                 double[] times = {Math.floor(started) + 10.5, Math.floor(started) + 14, Math.floor(started) + 18.25};
                 awaitSent(one, times[times.length - 1] + 1);
@@ -142,7 +142,7 @@ class RealPrometheusReadTest {
     }
 
     /** Waits until Prometheus #1 has sent everything up to {@code seconds} to the connector. */
-    private static void awaitSent(PrometheusForReadTest prometheus, double seconds) throws InterruptedException {
+    private static void awaitSent(PrometheusReadServer prometheus, double seconds) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         double sent = 0;
         while (System.nanoTime() < deadline) {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /** A real Prometheus server process for end-to-end read tests: started on a free port, queried over its HTTP API. */
-final class PrometheusForReadTest implements AutoCloseable {
+final class PrometheusReadServer implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/prometheus");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -26,7 +26,7 @@ final class PrometheusForReadTest implements AutoCloseable {
     private final int port;
     private final Path log;
 
-    private PrometheusForReadTest(Process process, int port, Path log) {
+    private PrometheusReadServer(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
@@ -54,7 +54,7 @@ final class PrometheusForReadTest implements AutoCloseable {
      * Starts Prometheus with a configuration in which {@code {{PORT}}} stands for its own port, and waits until
      * it is ready.
      */
-    static PrometheusForReadTest start(String configTemplate, Path dir, int port) throws IOException, InterruptedException {
+    static PrometheusReadServer start(String configTemplate, Path dir, int port) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, configTemplate.replace("{{PORT}}", Integer.toString(port)));
@@ -62,7 +62,7 @@ final class PrometheusForReadTest implements AutoCloseable {
         Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
                 "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + dir.resolve("tsdb"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PrometheusForReadTest prometheus = new PrometheusForReadTest(p, port, log);
+        PrometheusReadServer prometheus = new PrometheusReadServer(p, port, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
