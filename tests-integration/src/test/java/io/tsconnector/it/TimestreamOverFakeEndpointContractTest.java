@@ -29,12 +29,6 @@ class TimestreamOverFakeEndpointContractTest extends SeriesStoreContract {
         return new Store(writer, new TimestreamSeriesReader(query));
     }
 
-    /** The fake stores into the local engine, whose H2 columns fold -0.0 into 0.0. */
-    @Override
-    protected boolean keepsNegativeZero() {
-        return false;
-    }
-
     @AfterEach
     void stop() {
         writer.close();

@@ -26,9 +26,13 @@ final class Catalog {
         return "measure_value::" + type.toString().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * The storage type of a value column. DOUBLE values are kept as their shortest exact text because H2
+     * folds -0.0 into 0.0 in every DOUBLE value; queries see them as DOUBLE through {@link SqlTranslator}.
+     */
     static String sqlType(MeasureValueType type) {
         switch (type) {
-            case DOUBLE: return "DOUBLE PRECISION";
+            case DOUBLE: return "VARCHAR";
             case BIGINT: return "BIGINT";
             case BOOLEAN: return "BOOLEAN";
             default: return "VARCHAR";

@@ -403,7 +403,9 @@ final class H2Store implements AutoCloseable {
     private static int bindValues(PreparedStatement ps, int first, TimestreamRules.ValidRecord r) throws SQLException {
         int i = first;
         for (MeasureValueType type : Catalog.VALUE_TYPES) {
-            ps.setObject(i++, type == r.type() ? r.value() : null);
+            Object v = type == r.type() ? r.value() : null;
+            // Double.toString is exact and keeps the sign of zero (see Catalog.sqlType)
+            ps.setObject(i++, v instanceof Double d ? Double.toString(d) : v);
         }
         return i;
     }
@@ -413,7 +415,11 @@ final class H2Store implements AutoCloseable {
         for (MeasureValueType type : Catalog.VALUE_TYPES) {
             Object v;
             switch (type) {
-                case DOUBLE: v = rs.getDouble(i); break;
+                case DOUBLE: {
+                    String text = rs.getString(i);
+                    v = text == null ? null : Double.valueOf(text);
+                    break;
+                }
                 case BIGINT: v = rs.getLong(i); break;
                 case BOOLEAN: v = rs.getBoolean(i); break;
                 default: v = rs.getString(i); break;

@@ -39,6 +39,7 @@ final class QueryEngine {
     private static final long CURSOR_IDLE_MILLIS = 10 * 60 * 1000L;
     private static final int MAX_OPEN_CURSORS = 256;
     private static final int MAX_QUERY_LENGTH = 262_144;
+    private static final String DOUBLE_COLUMN = Catalog.valueColumn(software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType.DOUBLE);
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"]|\"\")*)\"");
 
     private final H2Store store;
@@ -228,6 +229,10 @@ final class QueryEngine {
         List<ColumnInfo> columns = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             types[i] = scalarType(md.getColumnType(i + 1));
+            if (types[i] == ScalarType.VARCHAR && DOUBLE_COLUMN.equals(md.getColumnName(i + 1))) {
+                // a DOUBLE measure selected as is: its stored text is the exact value (see Catalog.sqlType)
+                types[i] = ScalarType.DOUBLE;
+            }
             columns.add(column(md.getColumnLabel(i + 1), types[i]));
         }
         List<String[]> rows = new ArrayList<>();
@@ -286,6 +291,9 @@ final class QueryEngine {
                 return t == null ? null : TIME_FORMAT.format(t);
             }
             case DOUBLE: {
+                if (jdbcType == Types.VARCHAR) {
+                    return rs.getString(col);
+                }
                 if (jdbcType == Types.DECIMAL || jdbcType == Types.NUMERIC) {
                     BigDecimal d = rs.getBigDecimal(col);
                     return d == null ? null : Double.toString(d.doubleValue());

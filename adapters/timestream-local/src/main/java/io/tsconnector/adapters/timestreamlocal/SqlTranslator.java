@@ -2,11 +2,14 @@ package io.tsconnector.adapters.timestreamlocal;
 
 import io.tsconnector.adapters.timestreamlocal.Catalog.DatabaseMeta;
 import io.tsconnector.adapters.timestreamlocal.Catalog.TableMeta;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
 
 /**
  * Rewrites Timestream SQL into H2 SQL over the engine's views: qualified table names, {@code measure_value::type},
@@ -36,6 +39,9 @@ final class SqlTranslator {
     /** A parsed {@code DESCRIBE} or {@code SHOW} statement. */
     record Meta(String statement, String database, String table) {
     }
+
+    private static final String DOUBLE_COLUMN = Catalog.valueColumn(MeasureValueType.DOUBLE);
+    private static final Set<String> OPERATOR_WORDS = Set.of("IS", "BETWEEN", "LIKE", "IN", "NOT", "AND", "OR");
 
     private SqlTranslator() {
     }
@@ -172,15 +178,34 @@ final class SqlTranslator {
         }
         Set<TableMeta> tables = new LinkedHashSet<>();
         StringBuilder out = new StringBuilder(t.size() * 8);
+        // whether the tokens at the current parenthesis depth are a SELECT list
+        Deque<Boolean> outer = new ArrayDeque<>();
+        boolean selectList = false;
         for (int i = 0; i < t.size(); i++) {
             Token tok = t.get(i);
             Token prev = i > 0 ? t.get(i - 1) : null;
             Token next = i + 1 < t.size() ? t.get(i + 1) : null;
+            if (tok.isOp("(")) {
+                outer.push(selectList);
+                selectList = false;
+            } else if (tok.isOp(")")) {
+                selectList = !outer.isEmpty() && outer.pop();
+            } else if (tok.isWord("SELECT")) {
+                selectList = true;
+            } else if (tok.isWord("FROM")) {
+                selectList = false;
+            }
             // measure_value::double and friends become the quoted column name
             if (tok.kind() == Kind.IDENT && tok.text().equalsIgnoreCase("measure_value") && next != null && next.isOp("::")
                     && i + 2 < t.size() && t.get(i + 2).kind() == Kind.IDENT) {
-                append(out, Catalog.quote("measure_value::" + t.get(i + 2).text().toLowerCase(Locale.ROOT)));
+                String column = "measure_value::" + t.get(i + 2).text().toLowerCase(Locale.ROOT);
+                Token after = i + 3 < t.size() ? t.get(i + 3) : null;
+                append(out, valueReference(column, selectList, prev, after));
                 i += 2;
+                continue;
+            }
+            if (tok.kind() == Kind.QIDENT && tok.text().equals(DOUBLE_COLUMN)) {
+                append(out, valueReference(DOUBLE_COLUMN, selectList, prev, next));
                 continue;
             }
             // "db"."table" after FROM / JOIN / a comma in a FROM list
@@ -228,6 +253,24 @@ final class SqlTranslator {
             }
         }
         return new Translated(out.toString(), tables);
+    }
+
+    /**
+     * A value column in H2 SQL. DOUBLE values are stored as exact text (see {@link Catalog#sqlType}): a plain
+     * item of a SELECT list stays text so that its value comes back bit for bit; anywhere else (conditions,
+     * arithmetic, functions, ordering) it is cast to DOUBLE so that it compares and computes as a number.
+     */
+    private static String valueReference(String column, boolean selectList, Token prev, Token next) {
+        String quoted = Catalog.quote(column);
+        if (!column.equals(DOUBLE_COLUMN)) {
+            return quoted;
+        }
+        boolean plainItem = selectList
+                && prev != null && (prev.isWord("SELECT") || prev.isWord("DISTINCT") || prev.isWord("ALL") || prev.isOp(","))
+                && (next == null || next.isOp(",") || next.isWord("FROM") || next.isWord("AS")
+                    || (next.kind() == Kind.IDENT && !OPERATOR_WORDS.contains(next.text().toUpperCase(Locale.ROOT)))
+                    || next.kind() == Kind.QIDENT);
+        return plainItem ? quoted : "CAST(" + quoted + " AS DOUBLE PRECISION)";
     }
 
     private static void append(StringBuilder out, String s) {

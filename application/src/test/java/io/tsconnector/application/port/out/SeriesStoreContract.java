@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,14 +35,6 @@ public abstract class SeriesStoreContract {
     }
 
     protected abstract Store createStore() throws Exception;
-
-    /**
-     * Whether the store keeps the sign of a zero; true unless the engine behind it cannot (H2 folds -0.0
-     * into 0.0, so a store on the local engine answers false and skips that one test).
-     */
-    protected boolean keepsNegativeZero() {
-        return true;
-    }
 
     private Store store;
 
@@ -98,7 +89,6 @@ public abstract class SeriesStoreContract {
 
     @Test
     void negativeZeroKeepsItsSign() {
-        Assumptions.assumeTrue(keepsNegativeZero(), "the engine behind this store folds -0.0 into 0.0");
         Labels labels = Labels.of("__name__", "signed_zero", "job", "contract");
         assertEquals(1, write(MAIN, series(labels, -0.0)).written(), "written");
         Sample s = read(MAIN, T0, T0, Matcher.eq("__name__", "signed_zero")).get(0).samples().get(0);
