@@ -198,6 +198,46 @@ public final class TimestreamSeriesReader implements SeriesReader {
         }
     }
 
+    /** Parses Timestream time text, remembering the day of the previous row: rows of a query share few days. */
+    static final class TimeParser {
+        private String lastDayText;
+        private long lastDayMillis;
+
+        long parse(String text) {
+            if (lastDayText != null && text.length() >= 19 && text.regionMatches(0, lastDayText, 0, 10)
+                    && text.charAt(10) == ' ') {
+                try {
+                    long ms = lastDayMillis + digits(text, 11, 13) * 3_600_000L + digits(text, 14, 16) * 60_000L
+                            + digits(text, 17, 19) * 1000L;
+                    if (text.length() > 20 && text.charAt(19) == '.') {
+                        int millis = 0;
+                        for (int i = 20; i < 23; i++) {
+                            millis = millis * 10 + (i < text.length() ? digit(text, i) : 0);
+                        }
+                        ms += millis;
+                    }
+                    return ms;
+                } catch (RuntimeException e) {
+                    return parseTime(text);
+                }
+            }
+            long ms = parseTime(text);
+            if (text.length() >= 19 && text.charAt(10) == ' ') {
+                lastDayText = text.substring(0, 10);
+                lastDayMillis = Math.floorDiv(ms, 86_400_000L) * 86_400_000L;
+            }
+            return ms;
+        }
+
+        private static int digit(String s, int i) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new NumberFormatException("not a digit in '" + s + "'");
+            }
+            return c - '0';
+        }
+    }
+
     private static int digits(String s, int from, int to) {
         int v = 0;
         for (int i = from; i < to; i++) {
@@ -276,6 +316,10 @@ public final class TimestreamSeriesReader implements SeriesReader {
             }
             String[] names = new String[labels + 1];
             String[] values = new String[labels + 1];
+            // Rows of one series usually come together: a row whose label values equal the previous row's
+            // belongs to the same series, which saves building and hashing its labels again.
+            String[] previous = new String[labels + 1];
+            SampleColumns current = null;
             for (Row row : page.rows()) {
                 List<Datum> data = row.data();
                 String metric = scalar(data, nameAt);
@@ -284,20 +328,30 @@ public final class TimestreamSeriesReader implements SeriesReader {
                 if (metric == null || value == null || time == null) {
                     continue;
                 }
-                int n = 0;
-                names[n] = Labels.METRIC_NAME;
-                values[n++] = metric;
-                for (int l = 0; l < labels; l++) {
-                    String v = scalar(data, labelAt[l]);
-                    if (v != null && !v.isEmpty()) {
-                        names[n] = labelNames[l];
-                        values[n++] = v;
-                    }
+                boolean same = current != null && metric.equals(previous[labels]);
+                for (int l = 0; l < labels && same; l++) {
+                    same = java.util.Objects.equals(scalar(data, labelAt[l]), previous[l]);
                 }
-                Labels key = Labels.fromArrays(names, values, n);
-                series.computeIfAbsent(key, k -> new SampleColumns()).add(parseTime(time), Double.parseDouble(value));
+                if (!same) {
+                    int n = 0;
+                    names[n] = Labels.METRIC_NAME;
+                    values[n++] = metric;
+                    previous[labels] = metric;
+                    for (int l = 0; l < labels; l++) {
+                        String v = scalar(data, labelAt[l]);
+                        previous[l] = v;
+                        if (v != null && !v.isEmpty()) {
+                            names[n] = labelNames[l];
+                            values[n++] = v;
+                        }
+                    }
+                    current = series.computeIfAbsent(Labels.fromArrays(names, values, n), k -> new SampleColumns());
+                }
+                current.add(times.parse(time), Double.parseDouble(value));
             }
         }
+
+        private final TimeParser times = new TimeParser();
 
         private static boolean isText(ColumnInfo c) {
             ScalarType t = c.type() == null ? null : c.type().scalarType();

@@ -246,4 +246,18 @@ class TimestreamSeriesReaderTest {
         assertEquals(1_795_595_300_100L, TimestreamSeriesReader.parseTime("2026-11-25 08:28:20.1"));
         assertEquals(-1, TimestreamSeriesReader.parseTime("1969-12-31 23:59:59.999000000"));
     }
+
+    @Test
+    void timeParserThatRemembersTheDayAgreesWithTheFullParser() {
+        TimestreamSeriesReader.TimeParser parser = new TimestreamSeriesReader.TimeParser();
+        java.util.Random random = new java.util.Random(5);
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSSSS");
+        long base = 1_795_595_300_000L;
+        for (int i = 0; i < 20_000; i++) {
+            long ms = base + (random.nextInt(3) == 0 ? random.nextLong() % 100_000_000_000L : random.nextInt(200_000_000));
+            String text = f.format(java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000) * 1_000_000
+                    + random.nextInt(1_000_000), java.time.ZoneOffset.UTC));
+            assertEquals(TimestreamSeriesReader.parseTime(text), parser.parse(text), text);
+        }
+    }
 }
