@@ -22,6 +22,11 @@ public final class TimestreamSql {
     private static final String TRUE = "TRUE";
     private static final String FALSE = "FALSE";
 
+    /** Earliest time a Timestream record can have: the Unix epoch. */
+    static final long MIN_TIME_MS = 0;
+    /** Latest time Timestream can represent (nanoseconds in a signed 64-bit integer, in 2262). */
+    static final long MAX_TIME_MS = Long.MAX_VALUE / 1_000_000;
+
     private TimestreamSql() {
     }
 
@@ -33,10 +38,15 @@ public final class TimestreamSql {
      * @throws io.tsconnector.application.NeverRetryException INVALID for a regex Timestream cannot run
      */
     public static String select(Destination destination, SeriesQuery query, Predicate<String> isColumn) {
+        long start = Math.max(query.startMs(), MIN_TIME_MS);
+        long end = Math.min(query.endMs(), MAX_TIME_MS);
+        if (start > end) {
+            return null;
+        }
         StringBuilder sql = new StringBuilder(128)
                 .append("SELECT * FROM ").append(table(destination))
-                .append(" WHERE ").append(TIME).append(" BETWEEN from_milliseconds(").append(query.startMs())
-                .append(") AND from_milliseconds(").append(query.endMs()).append(')');
+                .append(" WHERE ").append(TIME).append(" BETWEEN from_milliseconds(").append(start)
+                .append(") AND from_milliseconds(").append(end).append(')');
         for (Matcher m : query.matchers()) {
             String c = condition(m, isColumn);
             if (c.equals(FALSE)) {

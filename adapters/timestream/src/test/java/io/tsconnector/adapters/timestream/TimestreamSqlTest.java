@@ -2,6 +2,7 @@ package io.tsconnector.adapters.timestream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tsconnector.domain.Destination;
 import io.tsconnector.domain.Matcher;
@@ -87,12 +88,22 @@ class TimestreamSqlTest {
     @Test
     void negativeAndLargeTimestamps() {
         SeriesQuery q = SeriesQuery.of(-5, 253_402_300_799_999L);
-        assertEquals("SELECT * FROM \"db\".\"tbl\" WHERE time BETWEEN from_milliseconds(-5) AND "
-                + "from_milliseconds(253402300799999)", TimestreamSql.select(DEST, q, ALL));
+        assertEquals("SELECT * FROM \"db\".\"tbl\" WHERE time BETWEEN from_milliseconds(0) AND "
+                + "from_milliseconds(9223372036854)", TimestreamSql.select(DEST, q, ALL), "clamped to what Timestream holds");
     }
 
     @Test
     void quotedTableIdentifiers() {
         assertEquals("DESCRIBE \"my\"\"db\".\"t.1\"", TimestreamSql.describe(new Destination("my\"db", "t.1")));
+    }
+
+    @Test
+    void rangesBeyondWhatTimestreamCanHoldAreClamped() {
+        io.tsconnector.domain.Destination d = new io.tsconnector.domain.Destination("db", "t");
+        String sql = TimestreamSql.select(d, io.tsconnector.domain.SeriesQuery.of(Long.MIN_VALUE, Long.MAX_VALUE,
+                io.tsconnector.domain.Matcher.eq("__name__", "up")), c -> true);
+        assertTrue(sql.contains("BETWEEN from_milliseconds(0) AND from_milliseconds(9223372036854)"), sql);
+        assertEquals(null, TimestreamSql.select(d, io.tsconnector.domain.SeriesQuery.of(-5000, -1,
+                io.tsconnector.domain.Matcher.eq("__name__", "up")), c -> true), "nothing can be stored before 1970");
     }
 }
