@@ -183,11 +183,18 @@ public final class WriteRequestDecoder {
                 cache.put(buf, labelsStart, labelsEnd, labels);
             }
         }
-        Sample[] out = new Sample[sampleCount];
-        for (int i = 0; i < sampleCount; i++) {
-            out[i] = new Sample(scratch.times[i], Double.longBitsToDouble(scratch.bits[i]));
+        List<Sample> samples;
+        if (sampleCount == 1) {
+            // the usual case: Prometheus sends one sample per entry; List.of(e) copies no array
+            samples = List.of(new Sample(scratch.times[0], Double.longBitsToDouble(scratch.bits[0])));
+        } else {
+            Sample[] out = new Sample[sampleCount];
+            for (int i = 0; i < sampleCount; i++) {
+                out[i] = new Sample(scratch.times[i], Double.longBitsToDouble(scratch.bits[i]));
+            }
+            samples = List.of(out);
         }
-        return new Entry(new TimeSeries(labels, List.of(out)), histograms, exemplars);
+        return new Entry(new TimeSeries(labels, samples), histograms, exemplars);
     }
 
     private static Labels decodeLabels(byte[] buf, int start, int end, int count, Scratch scratch, int index) {
@@ -403,10 +410,27 @@ public final class WriteRequestDecoder {
             this.hash = hash(buf, from, to);
         }
 
-        /** A multiply-xorshift hash eight bytes at a time; label bytes are hashed for every entry of every request. */
+        /**
+         * A multiply-xorshift hash over four independent 8-byte lanes, so the multiplications overlap; label
+         * bytes are hashed for every entry of every request.
+         */
         private static int hash(byte[] buf, int from, int to) {
-            long h = 0x9E3779B97F4A7C15L ^ (to - from);
+            long h0 = 0x9E3779B97F4A7C15L ^ (to - from);
+            long h1 = 0xC2B2AE3D27D4EB4FL;
+            long h2 = 0x165667B19E3779F9L;
+            long h3 = 0x27D4EB2F165667C5L;
             int i = from;
+            for (; i + 32 <= to; i += 32) {
+                h0 = (h0 ^ (long) LONGS.get(buf, i)) * 0xff51afd7ed558ccdL;
+                h1 = (h1 ^ (long) LONGS.get(buf, i + 8)) * 0xc4ceb9fe1a85ec53L;
+                h2 = (h2 ^ (long) LONGS.get(buf, i + 16)) * 0xff51afd7ed558ccdL;
+                h3 = (h3 ^ (long) LONGS.get(buf, i + 24)) * 0xc4ceb9fe1a85ec53L;
+                h0 ^= h0 >>> 29;
+                h1 ^= h1 >>> 31;
+                h2 ^= h2 >>> 27;
+                h3 ^= h3 >>> 33;
+            }
+            long h = h0 ^ Long.rotateLeft(h1, 17) ^ Long.rotateLeft(h2, 31) ^ Long.rotateLeft(h3, 47);
             for (; i + 8 <= to; i += 8) {
                 h = (h ^ (long) LONGS.get(buf, i)) * 0xff51afd7ed558ccdL;
                 h ^= h >>> 29;
