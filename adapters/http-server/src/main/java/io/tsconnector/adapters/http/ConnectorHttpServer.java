@@ -315,7 +315,15 @@ public final class ConnectorHttpServer implements AutoCloseable {
     /** Stops accepting, gives in-flight requests up to {@code graceSeconds} to finish, then stops. */
     public void stop(int graceSeconds) {
         ready = false;
-        server.stop(graceSeconds);
+        if (graceSeconds == 0) {
+            server.stop(0);
+        } else {
+            // JDK 17's HttpServer.stop waits the whole delay when no exchange is open (JDK-8304065): it closes the
+            // listener at once in its own thread while the drain below waits only for the handlers still running
+            Thread stopper = new Thread(() -> server.stop(graceSeconds), "http-server-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
