@@ -4,6 +4,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
 import io.tsconnector.adapters.http.ConnectorHttpServer;
 import io.tsconnector.adapters.http.HttpServerSettings;
+import io.tsconnector.adapters.http.InboundSecurity;
 import io.tsconnector.adapters.protocol.ConnectorMetrics;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
@@ -30,9 +31,14 @@ public final class Connector implements AutoCloseable {
 
     /** Starts a connector on the storage its settings name. */
     public static Connector start(ConnectorSettings settings) {
+        return start(settings, InboundSecurity.NONE);
+    }
+
+    /** Starts a connector on the storage its settings name, with TLS and/or basic authentication. */
+    public static Connector start(ConnectorSettings settings, InboundSecurity security) {
         StorageWiring.Store store = StorageWiring.build(settings.storage());
         try {
-            return start(settings, store.writer(), store.reader(), store.resources());
+            return start(settings, security, store.writer(), store.reader(), store.resources());
         } catch (RuntimeException e) {
             try {
                 store.resources().close();
@@ -45,11 +51,17 @@ public final class Connector implements AutoCloseable {
 
     /** Starts a connector on the given store, e.g. an in-memory fake in tests. */
     public static Connector start(ConnectorSettings settings, SeriesWriter writer, SeriesReader reader) {
-        return start(settings, writer, reader, () -> { });
+        return start(settings, InboundSecurity.NONE, writer, reader, () -> { });
     }
 
-    private static Connector start(ConnectorSettings settings, SeriesWriter writer, SeriesReader reader,
-                                   AutoCloseable resources) {
+    /** Starts a connector on the given store with TLS and/or basic authentication. */
+    public static Connector start(ConnectorSettings settings, InboundSecurity security, SeriesWriter writer,
+                                  SeriesReader reader) {
+        return start(settings, security, writer, reader, () -> { });
+    }
+
+    private static Connector start(ConnectorSettings settings, InboundSecurity security, SeriesWriter writer,
+                                   SeriesReader reader, AutoCloseable resources) {
         CollectorRegistry registry = new CollectorRegistry(true);
         DefaultExports.register(registry);
         ConnectorMetrics metrics = new ConnectorMetrics(registry);
@@ -61,7 +73,7 @@ public final class Connector implements AutoCloseable {
         try {
             ConnectorHttpServer server = new ConnectorHttpServer(
                     HttpServerSettings.defaults(settings.listenAddress(), settings.telemetryPath()), endpoints.write(),
-                    endpoints.read(), registry);
+                    endpoints.read(), registry, security);
             return new Connector(server, registry, resources);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + settings.listenAddress() + ": " + e.getMessage(), e);
@@ -72,9 +84,9 @@ public final class Connector implements AutoCloseable {
         return server.port();
     }
 
-    /** Base URI for clients on this machine, e.g. {@code http://127.0.0.1:9201}. */
+    /** Base URI for clients on this machine, e.g. {@code http://127.0.0.1:9201} ({@code https} with TLS). */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port());
+        return URI.create((server.isTls() ? "https" : "http") + "://127.0.0.1:" + port());
     }
 
     public CollectorRegistry registry() {

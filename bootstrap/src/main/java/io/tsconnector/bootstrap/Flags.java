@@ -4,11 +4,16 @@ import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameters;
+import io.tsconnector.adapters.http.BasicAuthUsers;
+import io.tsconnector.adapters.http.InboundSecurity;
+import io.tsconnector.adapters.http.PemTls;
 import io.tsconnector.adapters.protocol.Limits;
 import io.tsconnector.application.service.WritePolicy;
 import io.tsconnector.domain.ErrorName;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /** Command-line flags of the standalone connector, with the documented names and defaults. */
 @Parameters(separators = "=")
@@ -87,6 +92,18 @@ final class Flags {
     @Parameter(names = "--storage", description = "Where samples are stored: timestream, local (embedded engine, no AWS account), memory.")
     String storage = "timestream";
 
+    @Parameter(names = "--tls-certificate", description = "PEM certificate chain (server certificate first) to serve HTTPS with; needs --tls-key.")
+    String tlsCertificate = "";
+
+    @Parameter(names = "--tls-key", description = "PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) of --tls-certificate.")
+    String tlsKey = "";
+
+    @Parameter(names = "--web.config.file", description = "Prometheus exporter web configuration file: tls_server_config and basic_auth_users (bcrypt).")
+    String webConfigFile = "";
+
+    @Parameter(names = "--web.shutdown-timeout", description = "How long in-flight requests may take to finish after SIGTERM, e.g. 10s or 1m.")
+    String shutdownTimeout = "10s";
+
     @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
     boolean help;
 
@@ -146,6 +163,57 @@ final class Flags {
         }
         return new ConnectorSettings(databaseLabel, tableLabel, defaultDatabase, defaultTable,
                 parseListenAddress(listenAddress), telemetryPath, policy, log, storageSettings, limits);
+    }
+
+    /**
+     * The TLS and authentication the flags ask for; reads the files they name.
+     *
+     * @throws IllegalArgumentException one line naming the file or flag that is wrong
+     */
+    InboundSecurity toSecurity() {
+        if (tlsCertificate.isEmpty() != tlsKey.isEmpty()) {
+            throw new IllegalArgumentException("--tls-certificate and --tls-key must be given together");
+        }
+        WebConfigFile web = webConfigFile.isEmpty() ? null : WebConfigFile.read(Path.of(webConfigFile));
+        if (web != null && web.hasTls() && !tlsCertificate.isEmpty()) {
+            throw new IllegalArgumentException("TLS is configured twice: use either --tls-certificate/--tls-key "
+                    + "or tls_server_config in " + webConfigFile);
+        }
+        SSLContext tls = null;
+        if (!tlsCertificate.isEmpty()) {
+            tls = PemTls.load(Path.of(tlsCertificate), Path.of(tlsKey));
+        } else if (web != null && web.hasTls()) {
+            tls = PemTls.load(web.certFile(), web.keyFile());
+        }
+        BasicAuthUsers users = null;
+        if (web != null && !web.users().isEmpty()) {
+            try {
+                users = new BasicAuthUsers(web.users());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid web.config.file " + webConfigFile + ": " + e.getMessage(), e);
+            }
+        }
+        return new InboundSecurity(tls, users);
+    }
+
+    /** {@code --web.shutdown-timeout} in whole seconds: {@code 10s}, {@code 1m}, {@code 500ms} (rounded up) or plain seconds. */
+    int shutdownTimeoutSeconds() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)?").matcher(shutdownTimeout.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("invalid web.shutdown-timeout '" + shutdownTimeout
+                    + "': expected a duration such as 10s, 1m or 500ms");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        long seconds = switch (unit) {
+            case "ms" -> (n + 999) / 1000;
+            case "m" -> n * 60;
+            default -> n;
+        };
+        if (seconds > 3600) {
+            throw new IllegalArgumentException("invalid web.shutdown-timeout '" + shutdownTimeout + "': at most 1h");
+        }
+        return (int) seconds;
     }
 
     /** Parses a Go-style boolean; anything else fails with the documented error name. */

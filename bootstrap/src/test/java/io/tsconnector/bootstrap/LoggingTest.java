@@ -61,4 +61,25 @@ class LoggingTest {
                 "sun.net.httpserver", System.Logger.Level.DEBUG, "noise");
         assertEquals("", text);
     }
+
+    /** The SDK logs through SLF4J; its warnings must reach our output in our format, its debug noise must not. */
+    @Test
+    void awsSdkSlf4jWarningsReachOurOutputAndDebugDoesNot() {
+        ConnectorLoggerFinder.output(new PrintStream(out, true, StandardCharsets.UTF_8));
+        ConnectorLoggerFinder.configure(new LogSettings(true, LogSettings.Level.DEBUG, LogSettings.Format.JSON));
+        org.slf4j.Logger sdk = org.slf4j.LoggerFactory.getLogger("software.amazon.awssdk.request");
+        sdk.debug("Sending Request: {}", "DefaultSdkHttpFullRequest");
+        sdk.info("Received successful response: {}", 200);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        sdk.warn("Retrying {} after {}", "WriteRecords", "ThrottlingException");
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("{\"level\":\"warn\",\"ts\":"), text);
+        assertTrue(text.contains("\"caller\":\"request\",\"message\":\"Retrying WriteRecords after ThrottlingException\"}"), text);
+        assertEquals(1, text.lines().count(), text);
+
+        out.reset();
+        ConnectorLoggerFinder.configure(new LogSettings(false, LogSettings.Level.DEBUG, LogSettings.Format.JSON));
+        sdk.error("silenced too");
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -4,6 +4,9 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
 import io.tsconnector.adapters.protocol.ProtocolResponse;
@@ -16,6 +19,7 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -23,10 +27,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Adapter: the JDK HttpServer serving {@code POST /write}, {@code POST /read}, the telemetry page,
- * {@code /-/healthy} and {@code /-/ready}, on a bounded pool of worker threads.
+ * {@code /-/healthy} and {@code /-/ready}, on a bounded pool of worker threads; over TLS and behind basic
+ * authentication when its {@link InboundSecurity} says so.
  */
 public final class ConnectorHttpServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ConnectorHttpServer.class.getName());
@@ -44,11 +51,21 @@ public final class ConnectorHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
+    /** TLS versions served: older ones are broken or deprecated (RFC 8996). */
+    private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
     private final Semaphore inFlight;
+    private final boolean tls;
     private volatile boolean ready = true;
 
+    /** A plain HTTP server without authentication. */
     public ConnectorHttpServer(HttpServerSettings settings, RemoteWriteEndpoint write, RemoteReadEndpoint read,
                                CollectorRegistry registry) throws IOException {
+        this(settings, write, read, registry, InboundSecurity.NONE);
+    }
+
+    public ConnectorHttpServer(HttpServerSettings settings, RemoteWriteEndpoint write, RemoteReadEndpoint read,
+                               CollectorRegistry registry, InboundSecurity security) throws IOException {
         this.inFlight = new Semaphore(settings.maxInFlight());
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
@@ -57,10 +74,49 @@ public final class ConnectorHttpServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
-        this.server = HttpServer.create(settings.address(), 1024);
+        this.tls = security.tls() != null;
+        this.server = tls ? httpsServer(settings, security.tls()) : HttpServer.create(settings.address(), 1024);
         server.setExecutor(executor);
-        server.createContext("/", route(write, read, settings.telemetryPath(), new HTTPServer.HTTPMetricHandler(registry)));
+        HttpHandler routes = route(write, read, settings.telemetryPath(), new HTTPServer.HTTPMetricHandler(registry));
+        server.createContext("/", security.users() == null ? routes : authenticated(security.users(), routes));
         server.start();
+    }
+
+    private static HttpsServer httpsServer(HttpServerSettings settings, SSLContext context) throws IOException {
+        HttpsServer https = HttpsServer.create(settings.address(), 1024);
+        https.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+                parameters.setProtocols(Arrays.stream(context.getSupportedSSLParameters().getProtocols())
+                        .filter(TLS_PROTOCOLS::contains).toArray(String[]::new));
+                params.setSSLParameters(parameters);
+            }
+        });
+        return https;
+    }
+
+    /**
+     * Answers 401 unless the request carries a known user's password. The health and readiness probes stay
+     * open: they reveal nothing, and orchestrators probe them without credentials.
+     */
+    private static HttpHandler authenticated(BasicAuthUsers users, HttpHandler next) {
+        return exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/-/healthy") || path.equals("/-/ready")
+                    || users.authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                next.handle(exchange);
+                return;
+            }
+            try {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"" + BasicAuthUsers.REALM + "\"");
+                plain(exchange, 401, "Unauthorized");
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "Connection error while answering: " + e.getMessage());
+            } finally {
+                exchange.close();
+            }
+        };
     }
 
     private HttpHandler route(RemoteWriteEndpoint write, RemoteReadEndpoint read, String telemetryPath,
@@ -259,6 +315,11 @@ public final class ConnectorHttpServer implements AutoCloseable {
         return server.getAddress();
     }
 
+    /** True when the server speaks HTTPS. */
+    public boolean isTls() {
+        return tls;
+    }
+
     /** Marks the server not ready (for draining); {@code /-/ready} answers 503 afterwards. */
     public void markNotReady() {
         ready = false;
@@ -267,7 +328,15 @@ public final class ConnectorHttpServer implements AutoCloseable {
     /** Stops accepting, gives in-flight requests up to {@code graceSeconds} to finish, then stops. */
     public void stop(int graceSeconds) {
         ready = false;
-        server.stop(graceSeconds);
+        if (graceSeconds == 0) {
+            server.stop(0);
+        } else {
+            // JDK 17's HttpServer.stop waits the whole delay when no exchange is open (JDK-8304065): it closes the
+            // listener at once in its own thread while the drain below waits only for the handlers still running
+            Thread stopper = new Thread(() -> server.stop(graceSeconds), "http-server-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {

@@ -1,0 +1,181 @@
+package io.tsconnector.it;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded jar as a process, stopped with SIGTERM as Docker and Kubernetes stop it: the start-up summary
+ * is logged, a request in flight still completes, new connections are refused, and the exit code is 0.
+ */
+class ProcessLifecycleTest {
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    private static final String WRITE_HEAD = "POST /write HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Encoding: snappy\r\n"
+            + "Content-Type: application/x-protobuf\r\nX-Prometheus-Remote-Write-Version: 0.1.0\r\nContent-Length: %d\r\n\r\n";
+
+    private Process process;
+    @TempDir
+    Path dir;
+    private Path stderrFile;
+
+    @BeforeEach
+    void files() {
+        stderrFile = dir.resolve("stderr.log");
+    }
+
+    @AfterEach
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void sigtermFinishesTheRequestInFlightThenExitsWithZero() throws Exception {
+        int port = PrometheusServer.freePort();
+        start("--storage=memory", "--web.listen-address=127.0.0.1:" + port, "--database-label=PrometheusDatabaseLabel",
+                "--table-label=PrometheusTableLabel", "--web.shutdown-timeout=30s");
+        String summary = awaitLog("connector started");
+        for (String part : new String[] {"level=info", "listen-address=/127.0.0.1:" + port, "storage=memory",
+                "database-label=PrometheusDatabaseLabel", "table-label=PrometheusTableLabel", "tls=false"}) {
+            assertTrue(summary.contains(part), "the start-up line names " + part + ": " + summary);
+        }
+
+        byte[] body = fixture("rw1-stale-markers.bin");
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) BOUND.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(WRITE_HEAD.formatted(body.length).getBytes(US_ASCII));
+            out.write(body, 0, body.length / 2);
+            out.flush();
+            // the handler now waits for the rest of the body: the request is in flight
+            Thread.sleep(500);
+            process.destroy();
+            awaitLog("Shutting down");
+            assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close(),
+                    "no new connection is accepted while draining");
+            assertTrue(process.isAlive(), "the process waits for the request in flight");
+
+            out.write(body, body.length / 2, body.length - body.length / 2);
+            out.flush();
+            String status = statusLine(socket.getInputStream());
+            assertEquals("HTTP/1.1 204 No Content", status);
+        }
+        assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), "exits after draining\n" + stderr());
+        assertEquals(0, process.exitValue(), stderr());
+        awaitLog("Stopped");
+    }
+
+    @Test
+    void aRequestThatNeverEndsDoesNotHoldTheProcessPastTheShutdownTimeout() throws Exception {
+        int port = PrometheusServer.freePort();
+        start("--storage=memory", "--web.listen-address=127.0.0.1:" + port, "--web.shutdown-timeout=1s",
+                "--log.format=json");
+        assertTrue(awaitLog("connector started").startsWith("{\"level\":\"info\""), stderr());
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.getOutputStream().write(WRITE_HEAD.formatted(1000).getBytes(US_ASCII));
+            socket.getOutputStream().write(new byte[10]);
+            socket.getOutputStream().flush();
+            Thread.sleep(500);
+            process.destroy();
+            assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), "exits despite the stuck request\n" + stderr());
+        }
+        assertEquals(0, process.exitValue(), stderr());
+    }
+
+    @Test
+    void anUnusableCertificateStopsStartUpWithOneLineAndExitCodeOne() throws Exception {
+        start("--storage=memory", "--web.listen-address=127.0.0.1:0", "--tls-certificate=/nonexistent/server.crt",
+                "--tls-key=/nonexistent/server.key");
+        assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(1, process.exitValue(), stderr());
+        awaitLog("cannot read the certificate file /nonexistent/server.crt");
+        String text = stderr();
+        assertEquals(1, text.strip().lines().count(), text);
+    }
+
+    private void start(String... flags) throws IOException {
+        Path jar = jar();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar.toString()));
+        command.addAll(List.of(flags));
+        // a file, not a pipe: Process.destroy() closes the pipes, and the lines logged while draining would be lost
+        process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderrFile.toFile()).start();
+    }
+
+    private String stderr() {
+        try {
+            return Files.exists(stderrFile) ? Files.readString(stderrFile) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (bounded) for a line containing {@code text} on the process's stderr and returns it. */
+    private String awaitLog(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : stderr().split("\n")) {
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+            Thread.sleep(50);
+        }
+        fail("no line with '" + text + "' on stderr within " + BOUND + " (process "
+                + (process.isAlive() ? "alive" : "exited with " + process.exitValue()) + "):\n" + stderr());
+        return null;
+    }
+
+    private static String statusLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            sb.append((char) c);
+        }
+        return sb.toString().strip();
+    }
+
+    /** The shaded jar that the reactor's package phase built before this module's tests. */
+    private static Path jar() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path jar = p.resolve("bootstrap/target/timestream-prometheus-connector.jar");
+            if (Files.exists(jar)) {
+                return jar;
+            }
+        }
+        throw new IllegalStateException("bootstrap/target/timestream-prometheus-connector.jar not found: "
+                + "build it first with 'mvn -B verify' from the repository root (or 'mvn -B package -DskipTests -pl bootstrap -am')");
+    }
+
+    private static byte[] fixture(String name) throws IOException {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path f = p.resolve("shared/fixtures/" + name);
+            if (Files.exists(f)) {
+                return Files.readAllBytes(f);
+            }
+        }
+        throw new IllegalStateException("fixture not found: shared/fixtures/" + name);
+    }
+}
