@@ -192,8 +192,28 @@ class OptionsParityTest {
                 tableVariables.add(o.variable());
             }
         }
+        tableFlags.addAll(SECURITY_AND_LIFECYCLE_FLAGS);
         assertEquals(flags, tableFlags);
         assertEquals(new TreeSet<>(LambdaSettings.VARIABLES), tableVariables);
+    }
+
+    /**
+     * Standalone-only flags that are not connector settings but build the server's TLS, authentication and
+     * shutdown; their files and values are checked in {@code WebConfigFileTest}, the timeout here too.
+     */
+    private static final Set<String> SECURITY_AND_LIFECYCLE_FLAGS =
+            Set.of("tls-certificate", "tls-key", "web.config.file", "web.shutdown-timeout");
+
+    @Test
+    void shutdownTimeoutAcceptsDurationsAndRejectsOthers() {
+        assertEquals(10, Flags.parse().shutdownTimeoutSeconds());
+        assertEquals(30, Flags.parse("--web.shutdown-timeout=30s").shutdownTimeoutSeconds());
+        assertEquals(60, Flags.parse("--web.shutdown-timeout=1m").shutdownTimeoutSeconds());
+        for (String bad : List.of("soon", "-1s", "2h")) {
+            String message = assertThrows(IllegalArgumentException.class,
+                    () -> Flags.parse("--web.shutdown-timeout=" + bad).shutdownTimeoutSeconds()).getMessage();
+            assertTrue(message.contains("web.shutdown-timeout"), message);
+        }
     }
 
     @Test
