@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Run: {@code mvn -B -pl tests-integration -am verify -Dtest=IngestBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * -Dbench.storage=timestream -Dbench.latencyMs=20 -Dbench.clients=8 -Dbench.seconds=20}; or {@code main} with
- * {@code --storage=memory --latency-ms=0 --clients=8 --seconds=20 --warmup-seconds=5 --write-concurrency=16}.
+ * {@code --storage=memory --latency-ms=0 --clients=8 --seconds=20 --warmup-seconds=5 --write-concurrency=64 --discard=false}.
  * The fake endpoint and the clients run in the same JVM, so the process CPU includes them; the connector's
  * own share is measured on its threads (HTTP workers and Timestream write pool) and printed apart.
  */
@@ -53,7 +53,8 @@ public final class IngestBenchmark {
     private static final String[] CODES = {"200", "201", "404", "500", "503"};
 
     /** Benchmark parameters. */
-    record Options(String storage, int latencyMs, int clients, int seconds, int warmupSeconds, int writeConcurrency) {
+    record Options(String storage, int latencyMs, int clients, int seconds, int warmupSeconds, int writeConcurrency,
+                   boolean discard) {
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>();
             for (String a : args) {
@@ -66,7 +67,8 @@ public final class IngestBenchmark {
                     Integer.parseInt(value(given, "clients", "bench.clients", "8")),
                     Integer.parseInt(value(given, "seconds", "bench.seconds", "20")),
                     Integer.parseInt(value(given, "warmup-seconds", "bench.warmupSeconds", "5")),
-                    Integer.parseInt(value(given, "write-concurrency", "bench.writeConcurrency", "16")));
+                    Integer.parseInt(value(given, "write-concurrency", "bench.writeConcurrency", "64")),
+                    Boolean.parseBoolean(value(given, "discard", "bench.discard", "false")));
         }
 
         private static String value(Map<String, String> given, String arg, String property, String fallback) {
@@ -107,6 +109,7 @@ public final class IngestBenchmark {
         } else {
             fake = new FakeTimestreamEndpoint().start();
             fake.delayEachCall(Duration.ofMillis(o.latencyMs));
+            fake.discardWrites(o.discard);
             connector = Connector.start(settings.withStorage(new StorageSettings(Storage.TIMESTREAM, "us-east-1",
                     fake.uri(), fake.uri(), 3, 3, o.writeConcurrency, "./data", true)));
         }
@@ -186,8 +189,8 @@ public final class IngestBenchmark {
         double millions = samples / 1e6;
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "IngestBenchmark storage=%s latency-ms=%d clients=%d write-concurrency=%d "
-                        + "seconds=%d warmup-seconds=%d cores=%d%n", o.storage, o.memory() ? 0 : o.latencyMs, o.clients,
-                o.writeConcurrency, o.seconds, o.warmupSeconds, Runtime.getRuntime().availableProcessors()));
+                        + "discard=%s seconds=%d warmup-seconds=%d cores=%d%n", o.storage, o.memory() ? 0 : o.latencyMs, o.clients,
+                o.writeConcurrency, o.discard, o.seconds, o.warmupSeconds, Runtime.getRuntime().availableProcessors()));
         sb.append(String.format(Locale.ROOT, "requests: %d answered 204, %d other (%d samples each)%n", ok, failed,
                 SAMPLES_PER_REQUEST));
         sb.append(String.format(Locale.ROOT, "throughput: %.0f samples/s%n", samples / seconds));

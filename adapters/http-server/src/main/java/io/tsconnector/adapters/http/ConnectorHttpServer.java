@@ -38,14 +38,15 @@ import javax.net.ssl.SSLParameters;
 public final class ConnectorHttpServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ConnectorHttpServer.class.getName());
 
-    /** Seconds a client may take to send its request headers before the connection is closed. */
-    static final String MAX_REQUEST_HEADER_SECONDS = "30";
+    /** Seconds a client may take to send a whole request before its connection is closed. */
+    static final String MAX_REQUEST_SECONDS = "20";
 
     static {
-        // Closes connections whose request takes longer than this to arrive, so clients that trickle their
-        // requests cannot pile up; read once when the JDK server classes initialise; a -D setting wins.
+        // The JDK server reads a request on a worker thread and by default waits for it forever, so clients
+        // that trickle or stall their requests would keep workers; this closes such connections. It is read
+        // once when the JDK server classes initialise; an operator's own -D setting wins.
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_HEADER_SECONDS);
+            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
         }
     }
 
@@ -73,7 +74,9 @@ public final class ConnectorHttpServer implements AutoCloseable {
                     Thread t = new Thread(r, "http-worker-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                }, new ThreadPoolExecutor.AbortPolicy());
+        // When workers and queue are full the JDK server closes the new connection (the client retries)
+        // instead of running the exchange on its single dispatcher thread, which a stalled client could block.
         this.tls = security.tls() != null;
         this.server = tls ? httpsServer(settings, security.tls()) : HttpServer.create(settings.address(), 1024);
         server.setExecutor(executor);

@@ -7,7 +7,8 @@ import java.net.InetSocketAddress;
  *
  * @param address where to listen (port 0 picks a free port)
  * @param telemetryPath path of the metrics page (default {@code /metrics})
- * @param workerThreads threads handling requests (default 2 x cores, at least 8)
+ * @param workerThreads threads handling requests (default 64: a worker waits on its client while the request
+ *        arrives, so slow or stalled clients must not be able to take them all)
  * @param maxInFlight requests handled or queued at once before answering 503 (default 4 x worker threads)
  */
 public record HttpServerSettings(InetSocketAddress address, String telemetryPath, int workerThreads, int maxInFlight) {
@@ -21,7 +22,7 @@ public record HttpServerSettings(InetSocketAddress address, String telemetryPath
     }
 
     public static HttpServerSettings defaults(InetSocketAddress address, String telemetryPath) {
-        int threads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+        int threads = Math.max(64, 4 * Runtime.getRuntime().availableProcessors());
         return new HttpServerSettings(address, telemetryPath, threads, 4 * threads);
     }
 }
