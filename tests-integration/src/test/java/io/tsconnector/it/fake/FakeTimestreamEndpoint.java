@@ -80,7 +80,8 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        executor = Executors.newFixedThreadPool(16);
+        // Timestream serves many calls at once; a small pool would make the fake the bottleneck
+        executor = Executors.newFixedThreadPool(128);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
