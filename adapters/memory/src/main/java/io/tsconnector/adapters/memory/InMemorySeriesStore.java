@@ -120,46 +120,109 @@ public final class InMemorySeriesStore implements SeriesWriter, SeriesReader {
         return n;
     }
 
-    /** Sorted, growable columns of one series' samples; callers synchronize on the instance. */
+    /**
+     * The samples of one series, sorted by time, in chunks of at most {@value #CHUNK} so that a long-lived
+     * series grows without copying all it holds; callers synchronize on the instance.
+     */
     private static final class Series {
-        private long[] times = new long[8];
-        private double[] values = new double[8];
+        private static final int CHUNK = 1024;
+
+        private final List<Chunk> chunks = new ArrayList<>();
         private int size;
 
         /** Stores the sample; false when a different value is stored at that time. */
         boolean put(long t, double v) {
-            if (size == 0 || times[size - 1] < t) {
-                append(size, t, v);
+            if (chunks.isEmpty()) {
+                chunks.add(new Chunk());
+            }
+            Chunk last = chunks.get(chunks.size() - 1);
+            if (last.n == 0 || t > last.times[last.n - 1]) {
+                if (last.n == CHUNK) {
+                    last = new Chunk();
+                    chunks.add(last);
+                }
+                last.insert(last.n, t, v);
+                size++;
                 return true;
             }
-            int i = Arrays.binarySearch(times, 0, size, t);
+            int ci = chunkFor(t);
+            Chunk c = chunks.get(ci);
+            int i = Arrays.binarySearch(c.times, 0, c.n, t);
             if (i >= 0) {
-                return Double.doubleToRawLongBits(values[i]) == Double.doubleToRawLongBits(v);
+                return Double.doubleToRawLongBits(c.values[i]) == Double.doubleToRawLongBits(v);
             }
-            append(-i - 1, t, v);
+            int at = -i - 1;
+            if (c.n == CHUNK) {
+                Chunk right = c.splitHalf();
+                chunks.add(ci + 1, right);
+                if (at > c.n) {
+                    c = right;
+                    at -= CHUNK / 2;
+                }
+            }
+            c.insert(at, t, v);
+            size++;
             return true;
         }
 
-        private void append(int at, long t, double v) {
-            if (size == times.length) {
-                times = Arrays.copyOf(times, size * 2);
-                values = Arrays.copyOf(values, size * 2);
+        /** Index of the first chunk whose last time is at or after {@code t}, else the last chunk. */
+        private int chunkFor(long t) {
+            int lo = 0;
+            int hi = chunks.size() - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                Chunk c = chunks.get(mid);
+                if (c.times[c.n - 1] < t) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
             }
-            System.arraycopy(times, at, times, at + 1, size - at);
-            System.arraycopy(values, at, values, at + 1, size - at);
-            times[at] = t;
-            values[at] = v;
-            size++;
+            return lo;
         }
 
         List<Sample> range(long start, long end) {
-            int from = Arrays.binarySearch(times, 0, size, start);
-            from = from >= 0 ? from : -from - 1;
             List<Sample> out = new ArrayList<>();
-            for (int i = from; i < size && times[i] <= end; i++) {
-                out.add(new Sample(times[i], values[i]));
+            if (chunks.isEmpty()) {
+                return out;
+            }
+            for (int ci = chunkFor(start); ci < chunks.size(); ci++) {
+                Chunk c = chunks.get(ci);
+                int from = Arrays.binarySearch(c.times, 0, c.n, start);
+                from = from >= 0 ? from : -from - 1;
+                for (int i = from; i < c.n; i++) {
+                    if (c.times[i] > end) {
+                        return out;
+                    }
+                    out.add(new Sample(c.times[i], c.values[i]));
+                }
             }
             return out;
+        }
+    }
+
+    private static final class Chunk {
+        final long[] times = new long[Series.CHUNK];
+        final double[] values = new double[Series.CHUNK];
+        int n;
+
+        void insert(int at, long t, double v) {
+            System.arraycopy(times, at, times, at + 1, n - at);
+            System.arraycopy(values, at, values, at + 1, n - at);
+            times[at] = t;
+            values[at] = v;
+            n++;
+        }
+
+        /** Moves the upper half into a new chunk, which is returned. */
+        Chunk splitHalf() {
+            Chunk right = new Chunk();
+            int half = n / 2;
+            right.n = n - half;
+            System.arraycopy(times, half, right.times, 0, right.n);
+            System.arraycopy(values, half, right.values, 0, right.n);
+            n = half;
+            return right;
         }
     }
 }
