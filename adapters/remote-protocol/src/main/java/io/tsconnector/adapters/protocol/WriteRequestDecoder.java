@@ -180,7 +180,7 @@ public final class WriteRequestDecoder {
         if (labels == null) {
             labels = decodeLabels(buf, start, end, labelCount, scratch, index);
             if (cacheable) {
-                cache.put(buf, labelsStart, labelsEnd, labels);
+                labels = cache.put(buf, labelsStart, labelsEnd, labels);
             }
         }
         List<Sample> samples;
@@ -386,11 +386,17 @@ public final class WriteRequestDecoder {
             return map.get(new Key(buf, from, to));
         }
 
-        void put(byte[] buf, int from, int to, Labels labels) {
+        /**
+         * Caches the labels and returns the instance to use: the one already cached when another request got
+         * there first, so every request shares one instance per series (identity is the fast path of every
+         * map the series goes through later).
+         */
+        Labels put(byte[] buf, int from, int to, Labels labels) {
             if (map.size() >= maxEntries) {
                 map.clear();
             }
-            map.put(new Key(Arrays.copyOfRange(buf, from, to), 0, to - from), labels);
+            Labels earlier = map.putIfAbsent(new Key(Arrays.copyOfRange(buf, from, to), 0, to - from), labels);
+            return earlier != null ? earlier : labels;
         }
     }
 
