@@ -111,7 +111,24 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
         }
     }
 
+    /** Dimensions of recently written series; Prometheus sends the same series in every request. */
+    private static final int DIMENSION_CACHE_ENTRIES = 100_000;
+    private static final Map<Labels, List<Dimension>> DIMENSIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static List<Dimension> dimensions(Labels labels) {
+        List<Dimension> cached = DIMENSIONS.get(labels);
+        if (cached != null) {
+            return cached;
+        }
+        List<Dimension> built = buildDimensions(labels);
+        if (DIMENSIONS.size() >= DIMENSION_CACHE_ENTRIES) {
+            DIMENSIONS.clear();
+        }
+        DIMENSIONS.put(labels, built);
+        return built;
+    }
+
+    private static List<Dimension> buildDimensions(Labels labels) {
         List<Dimension> out = new ArrayList<>(labels.size());
         for (int i = 0; i < labels.size(); i++) {
             if (!labels.name(i).equals(Labels.METRIC_NAME)) {
@@ -119,7 +136,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
                 out.add(Dimension.builder().name(labels.name(i)).value(labels.value(i)).build());
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private CallResult execute(Call call) {
