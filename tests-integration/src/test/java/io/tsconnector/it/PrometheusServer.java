@@ -46,6 +46,24 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** The {@code prometheus} binary: {@code $PROMETHEUS_BINARY} if set, else the first one on {@code PATH}. */
+    /**
+     * The binary, or a skipped test outside CI when Prometheus is not installed; on CI ({@code CI=true}) its
+     * absence is a failure, since CI installs it.
+     */
+    static Path requireBinary(String test) {
+        Optional<Path> binary = findBinary();
+        if (binary.isEmpty()) {
+            String message = "the prometheus binary is neither on PATH nor named by PROMETHEUS_BINARY; "
+                    + "install it with 'apt-get install -y prometheus' (Debian package, 2.42)";
+            if ("true".equals(System.getenv("CI"))) {
+                org.junit.jupiter.api.Assertions.fail("CI=true and " + message);
+            }
+            System.err.println(test + " skipped outside CI: " + message);
+            org.junit.jupiter.api.Assumptions.abort("skipped outside CI: " + message);
+        }
+        return binary.get();
+    }
+
     static Optional<Path> findBinary() {
         String explicit = System.getenv("PROMETHEUS_BINARY");
         if (explicit != null && !explicit.isBlank()) {
@@ -170,6 +188,10 @@ final class PrometheusServer implements AutoCloseable {
     String logTail(int lines) {
         List<String> all = logText().lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     String name() {

@@ -20,12 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -88,19 +86,8 @@ class RealPrometheusTest {
         }
     }
 
-    /** Skips outside CI when Prometheus is not installed; on CI ({@code CI=true}) its absence is a failure. */
     private static Path prometheusBinary() {
-        Optional<Path> binary = PrometheusServer.findBinary();
-        if (binary.isEmpty()) {
-            String message = "the prometheus binary is neither on PATH nor named by PROMETHEUS_BINARY; "
-                    + "install it with 'apt-get install -y prometheus' (Debian package, 2.42)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true and " + message);
-            }
-            System.err.println("RealPrometheusTest skipped outside CI: " + message);
-            Assumptions.abort("skipped outside CI: " + message);
-        }
-        return binary.get();
+        return PrometheusServer.requireBinary("RealPrometheusTest");
     }
 
     static String sourceConfig(int ownPort, URI connector) {

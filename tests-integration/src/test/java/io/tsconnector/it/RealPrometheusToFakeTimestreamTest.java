@@ -36,13 +36,14 @@ class RealPrometheusToFakeTimestreamTest {
 
     @Test
     void selfScrapeArrivesInTimestreamAsRecordsWithDimensions() throws Exception {
-        ScrapingPrometheus.requireBinary();
+        Path binary = PrometheusServer.requireBinary("RealPrometheusToFakeTimestreamTest");
         try (FakeTimestreamEndpoint fake = new FakeTimestreamEndpoint().start();
              Connector connector = Connector.start(ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
                      .withDestinationLabels(RemoteWriteClient.DATABASE_LABEL, RemoteWriteClient.TABLE_LABEL)
                      .withStorage(new StorageSettings(Storage.TIMESTREAM, "us-east-1", fake.uri(), fake.uri(), 1, 1, 16,
                              "./data", true)));
-             ScrapingPrometheus prometheus = ScrapingPrometheus.start(dir, connector.uri(), PROM.database(), PROM.table())) {
+             PrometheusServer prometheus = PrometheusServer.start(binary, "source", dir,
+                     port -> selfScrapeConfig(port, connector.uri()))) {
             TimestreamSeriesReader reader = new TimestreamSeriesReader(fake.local().queryClient());
             List<TimeSeries> up = new ArrayList<>();
             long deadline = System.currentTimeMillis() + WAIT_MS;
@@ -54,12 +55,12 @@ class RealPrometheusToFakeTimestreamTest {
                 }
             }
             assertFalse(up.isEmpty(), "no `up` record reached the fake within " + WAIT_MS / 1000 + " s; write calls: "
-                    + fake.writeCalls() + "; Prometheus log:\n" + prometheus.logTail());
+                    + fake.writeCalls() + "; Prometheus log:\n" + prometheus.logTail(60));
 
             TimeSeries series = up.get(0);
             assertEquals(1, up.size(), "one `up` series: " + up);
             assertEquals("prometheus", series.labels().get("job"));
-            assertEquals(prometheus.instance(), series.labels().get("instance"));
+            assertEquals("127.0.0.1:" + prometheus.port(), series.labels().get("instance"));
             assertEquals(3, series.labels().size(), "__name__, instance and job only: " + series.labels());
             for (Sample s : series.samples()) {
                 assertEquals(1.0, s.value(), "up of a target that answers");
@@ -79,5 +80,27 @@ class RealPrometheusToFakeTimestreamTest {
                 }
             }
         }
+    }
+
+    /** Scrapes itself every second and remote-writes with the destination labels added. */
+    private static String selfScrapeConfig(int port, java.net.URI connector) {
+        return String.join("\n",
+                "global:",
+                "  scrape_interval: 1s",
+                "  evaluation_interval: 1s",
+                "scrape_configs:",
+                "  - job_name: prometheus",
+                "    static_configs:",
+                "      - targets: ['127.0.0.1:" + port + "']",
+                "remote_write:",
+                "  - url: " + connector.resolve("/write"),
+                "    write_relabel_configs:",
+                "      - target_label: " + RemoteWriteClient.DATABASE_LABEL,
+                "        replacement: " + PROM.database(),
+                "      - target_label: " + RemoteWriteClient.TABLE_LABEL,
+                "        replacement: " + PROM.table(),
+                "    queue_config:",
+                "      batch_send_deadline: 1s",
+                "");
     }
 }
