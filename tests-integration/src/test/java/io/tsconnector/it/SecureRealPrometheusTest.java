@@ -15,8 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,15 +85,6 @@ class SecureRealPrometheusTest {
     }
 
     private static Path prometheusBinary() {
-        Optional<Path> binary = PrometheusServer.findBinary();
-        if (binary.isEmpty()) {
-            String message = "the prometheus binary is neither on PATH nor named by PROMETHEUS_BINARY; "
-                    + "install it with 'apt-get install -y prometheus' (Debian package, 2.42)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true and " + message);
-            }
-            Assumptions.abort("skipped outside CI: " + message);
-        }
-        return binary.get();
+        return PrometheusServer.requireBinary("SecureRealPrometheusTest");
     }
 }

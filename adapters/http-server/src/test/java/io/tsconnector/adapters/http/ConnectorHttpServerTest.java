@@ -3,26 +3,17 @@ package io.tsconnector.adapters.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prometheus.client.CollectorRegistry;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
-import io.tsconnector.adapters.protocol.ConnectorMetrics;
 import io.tsconnector.adapters.protocol.Limits;
-import io.tsconnector.adapters.protocol.RemoteReadEndpoint;
-import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
 import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.RetryLaterException;
-import io.tsconnector.application.service.ReadSeriesService;
-import io.tsconnector.application.service.WritePolicy;
-import io.tsconnector.application.service.WriteSeriesService;
 import io.tsconnector.domain.Destination;
-import io.tsconnector.domain.DestinationResolver;
 import io.tsconnector.proto.prometheus.LabelMatcher;
 import io.tsconnector.proto.prometheus.Query;
 import io.tsconnector.proto.prometheus.ReadRequest;
 import io.tsconnector.proto.prometheus.ReadResponse;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,13 +42,7 @@ class ConnectorHttpServerTest {
     @BeforeAll
     static void start() throws IOException {
         store = new InMemorySeriesStore();
-        CollectorRegistry registry = new CollectorRegistry();
-        ConnectorMetrics metrics = new ConnectorMetrics(registry);
-        DestinationResolver destinations = new DestinationResolver("PrometheusDatabaseLabel", "PrometheusTableLabel", "", "");
-        Limits limits = new Limits(MAX_DECODED, 1_000_000);
-        server = new ConnectorHttpServer(HttpServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0), "/metrics"),
-                new RemoteWriteEndpoint(new WriteSeriesService(destinations, WritePolicy.DEFAULT, store), metrics, limits),
-                new RemoteReadEndpoint(new ReadSeriesService(destinations, store), metrics, limits), registry);
+        server = MemoryBackedServer.start(store, new Limits(MAX_DECODED, 1_000_000), InboundSecurity.NONE);
         client = HttpClient.newHttpClient();
     }
 

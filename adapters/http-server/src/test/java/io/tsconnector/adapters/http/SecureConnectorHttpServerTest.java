@@ -7,19 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.prometheus.client.CollectorRegistry;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
-import io.tsconnector.adapters.protocol.ConnectorMetrics;
 import io.tsconnector.adapters.protocol.Limits;
-import io.tsconnector.adapters.protocol.RemoteReadEndpoint;
-import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
-import io.tsconnector.application.service.ReadSeriesService;
-import io.tsconnector.application.service.WritePolicy;
-import io.tsconnector.application.service.WriteSeriesService;
 import io.tsconnector.domain.Destination;
-import io.tsconnector.domain.DestinationResolver;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,12 +42,7 @@ class SecureConnectorHttpServerTest {
     private final InMemorySeriesStore store = new InMemorySeriesStore();
 
     private ConnectorHttpServer server(InboundSecurity security) throws IOException {
-        CollectorRegistry registry = new CollectorRegistry();
-        ConnectorMetrics metrics = new ConnectorMetrics(registry);
-        DestinationResolver destinations = new DestinationResolver("PrometheusDatabaseLabel", "PrometheusTableLabel", "", "");
-        return new ConnectorHttpServer(HttpServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0), "/metrics"),
-                new RemoteWriteEndpoint(new WriteSeriesService(destinations, WritePolicy.DEFAULT, store), metrics, Limits.DEFAULT),
-                new RemoteReadEndpoint(new ReadSeriesService(destinations, store), metrics, Limits.DEFAULT), registry, security);
+        return MemoryBackedServer.start(store, Limits.DEFAULT, security);
     }
 
     private static HttpResponse<String> write(HttpClient client, URI base, String authorization) throws Exception {
