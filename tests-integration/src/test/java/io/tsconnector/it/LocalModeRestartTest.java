@@ -1,5 +1,6 @@
 package io.tsconnector.it;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class LocalModeRestartTest {
     private static List<TimeSeries> expected() throws IOException {
         Map<Labels, TreeMap<Long, Double>> bySeries = new TreeMap<>();
         for (String name : FIXTURES) {
-            WriteRequest request = WriteRequest.parseFrom(Files.readAllBytes(RemoteCalls.fixture(name + ".pb")));
+            WriteRequest request = WriteRequest.parseFrom((Captures.read(name + ".pb")));
             for (TimeSeries ts : RemoteCalls.series(request)) {
                 for (Sample s : ts.samples()) {
                     if (Double.isFinite(s.value())) {
@@ -70,7 +71,7 @@ class LocalModeRestartTest {
 
     private static void writeFixtures(Connector connector) throws IOException {
         for (String name : FIXTURES) {
-            RemoteCalls.Answer answer = RemoteCalls.writeBody(connector.uri(), Files.readAllBytes(RemoteCalls.fixture(name + ".bin")));
+            RemoteCalls.Answer answer = RemoteCalls.writeBody(connector.uri(), (Captures.read(name + ".bin")));
             // exemplars and native histograms cannot be stored: 400 tells Prometheus not to resend, the samples are kept
             assertTrue(answer.status() / 100 == 2 || answer.status() == 400 && answer.text().contains("cannot be stored"),
                     name + " answered " + answer.status() + ": " + answer.text());

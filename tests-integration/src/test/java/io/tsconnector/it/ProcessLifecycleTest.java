@@ -1,5 +1,6 @@
 package io.tsconnector.it;
 
+import io.tsconnector.proto.Captures;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,7 +63,7 @@ class ProcessLifecycleTest {
             assertTrue(summary.contains(part), "the start-up line names " + part + ": " + summary);
         }
 
-        byte[] body = fixture("rw1-stale-markers.bin");
+        byte[] body = Captures.read("rw1-stale-markers.bin");
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout((int) BOUND.toMillis());
             OutputStream out = socket.getOutputStream();
@@ -169,13 +170,4 @@ class ProcessLifecycleTest {
                 + "build it first with 'mvn -B verify' from the repository root (or 'mvn -B package -DskipTests -pl bootstrap -am')");
     }
 
-    private static byte[] fixture(String name) throws IOException {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path f = p.resolve("shared/fixtures/" + name);
-            if (Files.exists(f)) {
-                return Files.readAllBytes(f);
-            }
-        }
-        throw new IllegalStateException("fixture not found: shared/fixtures/" + name);
-    }
 }

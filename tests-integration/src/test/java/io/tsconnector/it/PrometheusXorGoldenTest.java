@@ -197,7 +197,7 @@ class PrometheusXorGoldenTest {
                 .addQueries(Query.newBuilder().setStartTimestampMs(minMs - 1).setEndTimestampMs(maxMs + 1)
                         .addMatchers(LabelMatcher.newBuilder().setName("__name__").setType(LabelMatcher.Type.RE).setValue("golden_.*")))
                 .build();
-        // Headers as the Prometheus remote-read client sends them (shared/fixtures/rr-streamed-request.headers.txt).
+        // Headers as the Prometheus remote-read client sends them (captures/rr-streamed-request.headers.txt in connector-proto).
         HttpRequest http = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/read"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(request.toByteArray())))
                 .header("Content-Encoding", "snappy").header("Accept-Encoding", "snappy")

@@ -1,5 +1,6 @@
 package io.tsconnector.it;
 
+import io.tsconnector.proto.Captures;
 import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.adapters.protocol.chunks.ChunkedFrameReader;
 import io.tsconnector.adapters.protocol.chunks.XorChunkDecoder;
@@ -170,14 +171,4 @@ final class RemoteCalls {
         return out;
     }
 
-    /** A file of the shared Prometheus captures, found by walking up from the working directory. */
-    static Path fixture(String name) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("fixtures").resolve(name);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("fixture " + name + " not found in shared/fixtures above " + Path.of("").toAbsolutePath());
-    }
 }

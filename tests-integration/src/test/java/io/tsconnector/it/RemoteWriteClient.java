@@ -1,5 +1,6 @@
 package io.tsconnector.it;
 
+import io.tsconnector.proto.Captures;
 import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.proto.prometheus.Label;
 import io.tsconnector.proto.prometheus.Sample;
@@ -93,18 +94,4 @@ final class RemoteWriteClient {
         return Snappy.compress(WriteRequest.newBuilder().addAllTimeseries(series).build().toByteArray());
     }
 
-    /** A capture from {@code shared/fixtures}, found by walking up from the working directory. */
-    static byte[] fixture(String name) {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path f = p.resolve("shared").resolve("fixtures").resolve(name);
-            if (Files.isRegularFile(f)) {
-                try {
-                    return Files.readAllBytes(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        throw new IllegalStateException("shared/fixtures/" + name + " not found above " + Path.of("").toAbsolutePath());
-    }
 }

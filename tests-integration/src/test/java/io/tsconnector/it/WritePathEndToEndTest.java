@@ -1,7 +1,7 @@
 package io.tsconnector.it;
 
+import io.tsconnector.proto.Captures;
 import static io.tsconnector.it.RemoteWriteClient.body;
-import static io.tsconnector.it.RemoteWriteClient.fixture;
 import static io.tsconnector.it.RemoteWriteClient.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,12 +140,12 @@ class WritePathEndToEndTest {
     @Test
     void capturedScrapeIsStoredAndNaNSamplesAreSkippedAndCounted() {
         start();
-        assertEquals(204, client.write(fixture("rw1-scrape-self.bin")).statusCode());
+        assertEquals(204, client.write(Captures.read("rw1-scrape-self.bin")).statusCode());
         assertEquals(500 - 17, fake.storedRecordCount(), "every finite sample of the capture");
         assertEquals(17, client.counter("timestream_connector_ignored_samples_total", "invalid_sample_value"));
         assertEquals(500, client.counter("timestream_connector_received_samples_total", null));
 
-        HttpResponse<String> again = client.write(fixture("rw1-scrape-self.bin"));
+        HttpResponse<String> again = client.write(Captures.read("rw1-scrape-self.bin"));
         assertEquals(204, again.statusCode(), "a resent request is accepted: " + again.body());
         assertEquals(500 - 17, fake.storedRecordCount(), "and stores nothing twice");
     }
@@ -153,10 +153,10 @@ class WritePathEndToEndTest {
     @Test
     void capturedStaleMarkersAreSkippedAndMetadataOnlyRequestsAccepted() {
         start();
-        assertEquals(204, client.write(fixture("rw1-stale-markers.bin")).statusCode());
+        assertEquals(204, client.write(Captures.read("rw1-stale-markers.bin")).statusCode());
         assertEquals(34 - 3, fake.storedRecordCount());
         assertEquals(3, client.counter("timestream_connector_ignored_samples_total", "stale_marker"));
-        assertEquals(204, client.write(fixture("rw1-metadata-only.bin")).statusCode());
+        assertEquals(204, client.write(Captures.read("rw1-metadata-only.bin")).statusCode());
         assertEquals(34 - 3, fake.storedRecordCount());
     }
 
@@ -290,7 +290,7 @@ class WritePathEndToEndTest {
         HttpResponse<String> r = client.write(withNonFiniteValue());
         assertEquals(400, r.statusCode(), r.body());
         assertTrue(r.body().contains("fail-on-invalid-sample-value"), r.body());
-        assertEquals(400, client.write(fixture("rw1-scrape-self.bin")).statusCode(), "the capture holds NaN samples");
+        assertEquals(400, client.write(Captures.read("rw1-scrape-self.bin")).statusCode(), "the capture holds NaN samples");
         assertEquals(0, fake.writeCalls(), "nothing was sent to Timestream");
         assertEquals(0, fake.storedRecordCount());
     }

@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.http;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,19 +57,6 @@ class ConnectorHttpServerTest {
         store.clearFailures();
     }
 
-    static byte[] fixture(String name) {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path f = p.resolve("shared/fixtures/" + name);
-            if (Files.exists(f)) {
-                try {
-                    return Files.readAllBytes(f);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        }
-        throw new IllegalStateException("fixture not found: " + name);
-    }
 
     private static HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
@@ -83,22 +71,22 @@ class ConnectorHttpServerTest {
         "X-Prometheus-Remote-Write-Version", "0.1.0"};
 
     static Stream<Arguments> writeCases() {
-        byte[] pb = fixture("rw1-stale-markers.pb");
+        byte[] pb = Captures.read("rw1-stale-markers.pb");
         return Stream.of(
-                Arguments.of("real Prometheus request", fixture("rw1-scrape-self.bin"), WRITE_HEADERS, 204),
-                Arguments.of("stale markers are skipped", fixture("rw1-stale-markers.bin"), WRITE_HEADERS, 204),
-                Arguments.of("metadata only", fixture("rw1-metadata-only.bin"), WRITE_HEADERS, 204),
-                Arguments.of("exemplars are not stored", fixture("rw1-exemplars.bin"), WRITE_HEADERS, 400),
-                Arguments.of("native histograms are not stored", fixture("rw1-native-histogram.bin"), WRITE_HEADERS, 400),
+                Arguments.of("real Prometheus request", Captures.read("rw1-scrape-self.bin"), WRITE_HEADERS, 204),
+                Arguments.of("stale markers are skipped", Captures.read("rw1-stale-markers.bin"), WRITE_HEADERS, 204),
+                Arguments.of("metadata only", Captures.read("rw1-metadata-only.bin"), WRITE_HEADERS, 204),
+                Arguments.of("exemplars are not stored", Captures.read("rw1-exemplars.bin"), WRITE_HEADERS, 400),
+                Arguments.of("native histograms are not stored", Captures.read("rw1-native-histogram.bin"), WRITE_HEADERS, 400),
                 Arguments.of("garbage snappy", new byte[] {0x10, 0x7f, 0x7f, 0x7f, 0x01}, WRITE_HEADERS, 400),
                 Arguments.of("truncated protobuf", Snappy.compress(Arrays.copyOf(pb, pb.length - 5)), WRITE_HEADERS, 400),
                 Arguments.of("uncompressed protobuf", pb, WRITE_HEADERS, 400),
                 Arguments.of("empty body", new byte[0], WRITE_HEADERS, 400),
-                Arguments.of("wrong content type", fixture("rw1-stale-markers.bin"),
+                Arguments.of("wrong content type", Captures.read("rw1-stale-markers.bin"),
                         new String[] {"Content-Encoding", "snappy", "Content-Type", "application/json"}, 415),
-                Arguments.of("unknown remote write message type", fixture("rw1-stale-markers.bin"),
+                Arguments.of("unknown remote write message type", Captures.read("rw1-stale-markers.bin"),
                         new String[] {"Content-Encoding", "snappy", "Content-Type", "application/x-protobuf;proto=io.prometheus.write.v3.Request"}, 415),
-                Arguments.of("wrong encoding", fixture("rw1-stale-markers.bin"),
+                Arguments.of("wrong encoding", Captures.read("rw1-stale-markers.bin"),
                         new String[] {"Content-Encoding", "gzip", "Content-Type", "application/x-protobuf"}, 415),
                 Arguments.of("declared length over the limit", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0, 0, 0, 0, 0},
                         WRITE_HEADERS, 413));
@@ -143,7 +131,7 @@ class ConnectorHttpServerTest {
                 s.getOutputStream().flush();
                 stalled.add(s);
             }
-            assertEquals(204, send("POST", "/write", fixture("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
+            assertEquals(204, send("POST", "/write", Captures.read("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
         } finally {
             for (java.net.Socket s : stalled) {
                 s.close();
@@ -153,7 +141,7 @@ class ConnectorHttpServerTest {
 
     @Test
     void writtenSamplesCanBeReadBack() throws Exception {
-        assertEquals(204, send("POST", "/write", fixture("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
+        assertEquals(204, send("POST", "/write", Captures.read("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
         ReadRequest req = ReadRequest.newBuilder().addQueries(Query.newBuilder()
                 .setStartTimestampMs(1795595347959L).setEndTimestampMs(1795595351959L)
                 .addMatchers(LabelMatcher.newBuilder().setName("PrometheusDatabaseLabel").setValue("promDB"))
@@ -175,7 +163,7 @@ class ConnectorHttpServerTest {
 
     @Test
     void streamedReadAnswersXorChunkFrames() throws Exception {
-        assertEquals(204, send("POST", "/write", fixture("rw1-scrape-self.bin"), WRITE_HEADERS).statusCode());
+        assertEquals(204, send("POST", "/write", Captures.read("rw1-scrape-self.bin"), WRITE_HEADERS).statusCode());
         ReadRequest req = ReadRequest.newBuilder()
                 .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
                 .addAcceptedResponseTypes(ReadRequest.ResponseType.SAMPLES)
@@ -211,19 +199,19 @@ class ConnectorHttpServerTest {
 
     @Test
     void readErrorsFollowTheStatusTable() throws Exception {
-        byte[] noDestination = Snappy.compress(fixture("rr-sampled-request.pb"));
+        byte[] noDestination = Snappy.compress(Captures.read("rr-sampled-request.pb"));
         HttpResponse<byte[]> r = send("POST", "/read", noDestination, "Content-Encoding", "snappy");
         assertEquals(400, r.statusCode());
         assertTrue(new String(r.body()).startsWith("MissingDatabaseWithQueryError"), new String(r.body()));
         assertEquals(400, send("POST", "/read", new byte[] {1, 2, 3}).statusCode());
         assertEquals(415, send("POST", "/read", noDestination, "Content-Encoding", "zstd").statusCode());
-        assertEquals(400, send("POST", "/read", Snappy.compress(fixture("rr-streamed-request.pb"))).statusCode(),
+        assertEquals(400, send("POST", "/read", Snappy.compress(Captures.read("rr-streamed-request.pb"))).statusCode(),
                 "a streamed request without a destination fails before the stream starts");
     }
 
     @Test
     void storeFailuresMapToStatuses() throws Exception {
-        byte[] body = fixture("rw1-stale-markers.bin");
+        byte[] body = Captures.read("rw1-stale-markers.bin");
         store.injectFailures((op, d) -> new RetryLaterException("Timestream throttled the request"));
         HttpResponse<byte[]> r = send("POST", "/write", body, WRITE_HEADERS);
         assertEquals(503, r.statusCode());
@@ -245,7 +233,7 @@ class ConnectorHttpServerTest {
         assertEquals(405, send("GET", "/write", null).statusCode());
         assertEquals(404, send("GET", "/nope", null).statusCode());
         assertEquals(404, send("POST", "/writes", new byte[0]).statusCode());
-        send("POST", "/write", fixture("rw1-stale-markers.bin"), WRITE_HEADERS);
+        send("POST", "/write", Captures.read("rw1-stale-markers.bin"), WRITE_HEADERS);
         HttpResponse<byte[]> m = send("GET", "/metrics", null);
         assertEquals(200, m.statusCode());
         String text = new String(m.body());
@@ -259,7 +247,7 @@ class ConnectorHttpServerTest {
     @Test
     void mutatedRequestsNeverCrashTheServer() throws Exception {
         Random random = new Random(42);
-        byte[][] seeds = {fixture("rw1-scrape-self.pb"), fixture("rw1-native-histogram.pb"), fixture("rr-sampled-request.pb")};
+        byte[][] seeds = {Captures.read("rw1-scrape-self.pb"), Captures.read("rw1-native-histogram.pb"), Captures.read("rr-sampled-request.pb")};
         for (int i = 0; i < 300; i++) {
             byte[] pb = seeds[i % seeds.length].clone();
             for (int k = 0; k < 1 + random.nextInt(8); k++) {
@@ -271,7 +259,7 @@ class ConnectorHttpServerTest {
             assertTrue(status == 204 || status == 200 || status == 400 || status == 413, "status " + status + " for case " + i);
         }
         assertEquals(200, send("GET", "/-/healthy", null).statusCode());
-        assertEquals(204, send("POST", "/write", fixture("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
+        assertEquals(204, send("POST", "/write", Captures.read("rw1-stale-markers.bin"), WRITE_HEADERS).statusCode());
         assertTrue(store.sampleCount(PROM) > 0);
     }
 }

@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.http;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -281,7 +282,7 @@ class RemoteWrite2ComplianceTest {
     static Stream<Arguments> negotiation() {
         V2Request v2 = v2();
         v2.add(v2.series(metric("negotiation", "m")).addSamples(sample(1000, 1)));
-        byte[] v1 = ConnectorHttpServerTest.fixture("rw1-stale-markers.bin");
+        byte[] v1 = Captures.read("rw1-stale-markers.bin");
         return Stream.of(
                 Arguments.of("v1 without proto parameter", v1, new String[] {"Content-Type", "application/x-protobuf", "Content-Encoding", "snappy"}, 204),
                 Arguments.of("v1 with proto=prometheus.WriteRequest", v1,

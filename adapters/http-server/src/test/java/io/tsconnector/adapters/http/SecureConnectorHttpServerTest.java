@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.http;
 
+import io.tsconnector.proto.Captures;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +48,7 @@ class SecureConnectorHttpServerTest {
 
     private static HttpResponse<String> write(HttpClient client, URI base, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/write"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(ConnectorHttpServerTest.fixture("rw1-stale-markers.bin")))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Captures.read("rw1-stale-markers.bin")))
                 .headers(WRITE_HEADERS);
         if (authorization != null) {
             b.header("Authorization", authorization);

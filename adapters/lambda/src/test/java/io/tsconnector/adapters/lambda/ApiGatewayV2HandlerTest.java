@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.lambda;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -107,19 +108,6 @@ class ApiGatewayV2HandlerTest {
         return event("POST", "/read", READ_HEADERS, Base64.getEncoder().encodeToString(Snappy.compress(request.toByteArray())), true);
     }
 
-    static byte[] fixture(String name) {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path f = p.resolve("shared/fixtures/" + name);
-            if (Files.exists(f)) {
-                try {
-                    return Files.readAllBytes(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        throw new IllegalStateException("fixture not found: " + name);
-    }
 
     private static Query.Builder fxRequests() {
         return Query.newBuilder().setStartTimestampMs(1795595347959L).setEndTimestampMs(1795595351959L)
@@ -178,7 +166,7 @@ class ApiGatewayV2HandlerTest {
     @Test
     void missingVersionHeaderIsMissingHeaderError() {
         APIGatewayV2HTTPResponse r = handle(event("POST", "/write", ",\"content-encoding\":\"snappy\"",
-                Base64.getEncoder().encodeToString(fixture("rw1-stale-markers.bin")), true));
+                Base64.getEncoder().encodeToString(Captures.read("rw1-stale-markers.bin")), true));
         assertEquals(400, r.getStatusCode());
         assertTrue(r.getBody().startsWith("MissingHeaderError: "), r.getBody());
         assertFalse(r.getIsBase64Encoded(), "text bodies are plain");
@@ -187,8 +175,8 @@ class ApiGatewayV2HandlerTest {
     }
 
     static Stream<Arguments> statusCases() {
-        byte[] bin = fixture("rw1-stale-markers.bin");
-        byte[] pb = fixture("rw1-stale-markers.pb");
+        byte[] bin = Captures.read("rw1-stale-markers.bin");
+        byte[] pb = Captures.read("rw1-stale-markers.pb");
         String b64 = Base64.getEncoder().encodeToString(bin);
         return Stream.of(
                 Arguments.of("garbage snappy", write(new byte[] {0x10, 0x7f, 0x7f, 0x7f, 0x01}), 400),
@@ -212,7 +200,7 @@ class ApiGatewayV2HandlerTest {
                 Arguments.of("mixed-case header names", event("POST", "/write",
                         ",\"Content-Encoding\":\"snappy\",\"X-Prometheus-Remote-Write-Version\":\"0.1.0\"", b64, true), 204),
                 Arguments.of("read without a destination", event("POST", "/read", READ_HEADERS,
-                        Base64.getEncoder().encodeToString(Snappy.compress(fixture("rr-sampled-request.pb"))), true), 400),
+                        Base64.getEncoder().encodeToString(Snappy.compress(Captures.read("rr-sampled-request.pb"))), true), 400),
                 Arguments.of("read of garbage", event("POST", "/read", READ_HEADERS,
                         Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}), true), 400));
     }

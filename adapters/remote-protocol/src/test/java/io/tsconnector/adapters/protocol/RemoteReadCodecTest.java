@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.protocol;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RemoteReadCodecTest {
     @Test
     void sampledRequestKeepsMatchersRangeAndHints() {
-        DecodedRead read = RemoteReadCodec.decodeRequest(Fixtures.read("rr-sampled-request.pb"));
+        DecodedRead read = RemoteReadCodec.decodeRequest(Captures.read("rr-sampled-request.pb"));
         assertEquals(1, read.queries().size());
         SeriesQuery q = read.queries().get(0);
         assertEquals(1795595100000L, q.startMs());
@@ -36,10 +37,10 @@ class RemoteReadCodecTest {
 
     @Test
     void nameRegexRequestAndStreamedPreference() {
-        SeriesQuery q = RemoteReadCodec.decodeRequest(Fixtures.read("rr-sampled-request-name-regex.pb")).queries().get(0);
+        SeriesQuery q = RemoteReadCodec.decodeRequest(Captures.read("rr-sampled-request-name-regex.pb")).queries().get(0);
         assertEquals(List.of(Matcher.re("__name__", "go_gc_.*|process_.+"), Matcher.neq("job", "")), q.matchers());
         assertEquals(List.of("job", "instance"), q.hints().grouping());
-        DecodedRead streamed = RemoteReadCodec.decodeRequest(Fixtures.read("rr-streamed-request.pb"));
+        DecodedRead streamed = RemoteReadCodec.decodeRequest(Captures.read("rr-streamed-request.pb"));
         assertTrue(streamed.prefersStreamedChunks());
         assertFalse(streamed.acceptsSamples());
         assertEquals(2, streamed.queries().size());
@@ -59,7 +60,7 @@ class RemoteReadCodecTest {
 
     @Test
     void samplesResponseIsByteIdenticalToPrometheus() throws Exception {
-        byte[] expected = Fixtures.read("rr-samples-response.pb");
+        byte[] expected = Captures.read("rr-samples-response.pb");
         ReadResponse golden = ReadResponse.parseFrom(expected);
         SamplesResponseEncoder encoder = new SamplesResponseEncoder(Long.MAX_VALUE);
         for (QueryResult r : golden.getResultsList()) {

@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.protocol;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RemoteWriteCodecTest {
     private static DecodedWrite decode(String fixture) {
-        return RemoteWriteCodec.decodeV1(Fixtures.read(fixture + ".pb"));
+        return RemoteWriteCodec.decodeV1(Captures.read(fixture + ".pb"));
     }
 
     @Test
@@ -54,7 +55,7 @@ class RemoteWriteCodecTest {
 
     @Test
     void truncatedOrGarbageMessagesAre400() {
-        byte[] pb = Fixtures.read("rw1-stale-markers.pb");
+        byte[] pb = Captures.read("rw1-stale-markers.pb");
         for (byte[] bad : new byte[][] {Arrays.copyOf(pb, pb.length - 3), {(byte) 0xff, (byte) 0xff}, {0x0a, 0x7f, 0x01}}) {
             ProtocolException e = assertThrows(ProtocolException.class, () -> RemoteWriteCodec.decodeV1(bad));
             assertEquals(400, e.status());

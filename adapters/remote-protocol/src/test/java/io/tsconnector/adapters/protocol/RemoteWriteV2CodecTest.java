@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.protocol;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,7 +130,7 @@ class RemoteWriteV2CodecTest {
 
     @Test
     void aRemoteWrite1MessageReadAs2IsEmptyThanksToTheReservedFields() {
-        DecodedWrite d = RemoteWriteV2Codec.decode(Fixtures.read("rw1-scrape-self.pb"));
+        DecodedWrite d = RemoteWriteV2Codec.decode(Captures.read("rw1-scrape-self.pb"));
         assertEquals(0, d.series().size());
         assertEquals(0, d.samples());
     }

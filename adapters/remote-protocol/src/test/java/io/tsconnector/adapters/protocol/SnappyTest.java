@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.protocol;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,8 +11,8 @@ class SnappyTest {
     @Test
     void fixtureBodiesDecompressToTheirMessages() {
         for (String f : new String[] {"rw1-scrape-self", "rw1-stale-markers", "rr-sampled-request", "rr-samples-response"}) {
-            assertArrayEquals(Fixtures.read(f + ".pb"), Snappy.decompress(Fixtures.read(f + ".bin"),
-                    Fixtures.read(f + ".bin").length, 32 << 20), f);
+            assertArrayEquals(Captures.read(f + ".pb"), Snappy.decompress(Captures.read(f + ".bin"),
+                    Captures.read(f + ".bin").length, 32 << 20), f);
         }
     }
 
@@ -25,7 +26,7 @@ class SnappyTest {
 
     @Test
     void corruptTruncatedAndEmptyBodiesAre400() {
-        byte[] good = Fixtures.read("rw1-stale-markers.bin");
+        byte[] good = Captures.read("rw1-stale-markers.bin");
         byte[][] bad = {
             {},
             {(byte) 0x80},

@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.protocol;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -38,7 +39,7 @@ class WriteRequestDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {"rw1-scrape-self", "rw1-stale-markers", "rw1-exemplars", "rw1-native-histogram", "rw1-metadata-only"})
     void decodesCapturesExactlyLikeTheGeneratedCode(String fixture) {
-        byte[] pb = Fixtures.read(fixture + ".pb");
+        byte[] pb = Captures.read(fixture + ".pb");
         DecodedWrite reference = RemoteWriteCodec.decodeV1Generated(pb);
         assertSame(reference, uncached.decode(pb));
         assertSame(reference, cached.decode(pb));
@@ -48,8 +49,8 @@ class WriteRequestDecoderTest {
     @Test
     void mutatedInputIsNeverStricterThanTheGeneratedCodeAndAgreesWhenBothAccept() {
         Random random = new Random(7);
-        List<byte[]> seeds = List.of(Fixtures.read("rw1-stale-markers.pb"), Fixtures.read("rw1-exemplars.pb"),
-                Fixtures.read("rw1-native-histogram.pb"));
+        List<byte[]> seeds = List.of(Captures.read("rw1-stale-markers.pb"), Captures.read("rw1-exemplars.pb"),
+                Captures.read("rw1-native-histogram.pb"));
         int bothAccepted = 0;
         for (int i = 0; i < 3000; i++) {
             byte[] pb = seeds.get(i % seeds.size()).clone();
@@ -88,7 +89,7 @@ class WriteRequestDecoderTest {
     @Test
     void cacheIsBoundedAndKeepsDecoding() {
         WriteRequestDecoder small = new WriteRequestDecoder(2);
-        byte[] pb = Fixtures.read("rw1-scrape-self.pb");
+        byte[] pb = Captures.read("rw1-scrape-self.pb");
         DecodedWrite reference = RemoteWriteCodec.decodeV1Generated(pb);
         for (int i = 0; i < 3; i++) {
             assertSame(reference, small.decode(pb));

@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.protocol.chunks;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,18 +25,18 @@ class ChunkedFrameCodecTest {
         ChunkedFrameWriter bytesWriter = new ChunkedFrameWriter(fromBytes);
         ChunkedFrameWriter messageWriter = new ChunkedFrameWriter(fromMessages);
         for (int f = 0; f < FIXTURE_CRCS.length; f++) {
-            byte[] msg = Fixtures.read("rr-streamed-response.frame-" + f + ".pb");
+            byte[] msg = Captures.read("rr-streamed-response.frame-" + f + ".pb");
             bytesWriter.write(msg, 0, msg.length);
             messageWriter.write(ChunkedReadResponse.parseFrom(msg));
         }
-        byte[] body = Fixtures.read("rr-streamed-response.bin");
+        byte[] body = Captures.read("rr-streamed-response.bin");
         assertArrayEquals(body, fromBytes.toByteArray());
         assertArrayEquals(body, fromMessages.toByteArray());
     }
 
     @Test
     void fixtureFramesCarryTheDocumentedCrcs() throws IOException {
-        byte[] body = Fixtures.read("rr-streamed-response.bin");
+        byte[] body = Captures.read("rr-streamed-response.bin");
         int pos = 0;
         for (int crc : FIXTURE_CRCS) {
             int len = 0;
@@ -75,7 +76,7 @@ class ChunkedFrameCodecTest {
 
     @Test
     void everyTruncationIsAnErrorExceptAtAFrameBoundary() throws IOException {
-        byte[] body = Fixtures.read("rr-streamed-response.bin");
+        byte[] body = Captures.read("rr-streamed-response.bin");
         for (int len = 1; len < body.length; len++) {
             ChunkedFrameReader reader = new ChunkedFrameReader(new ByteArrayInputStream(Arrays.copyOf(body, len)));
             int frames = 0;
@@ -93,7 +94,7 @@ class ChunkedFrameCodecTest {
 
     @Test
     void crcMismatchIsAnError() throws IOException {
-        byte[] body = Fixtures.read("rr-streamed-response.bin");
+        byte[] body = Captures.read("rr-streamed-response.bin");
         for (int at : new int[] {2, 6, 100, 299}) {
             byte[] bad = body.clone();
             bad[at] ^= 0x10;

@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.protocol.chunks;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +33,7 @@ class StreamedReadEncoderTest {
 
     @Test
     void encodesTheSamplesFixtureLikePrometheusStreamedResponse() throws IOException {
-        ReadResponse samples = ReadResponse.parseFrom(Fixtures.read("rr-samples-response.pb"));
+        ReadResponse samples = ReadResponse.parseFrom(Captures.read("rr-samples-response.pb"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StreamedReadEncoder encoder = new StreamedReadEncoder(out);
         List<TimeSeries> expected = new ArrayList<>();
@@ -53,7 +54,7 @@ class StreamedReadEncoderTest {
         for (int i = 0; i < frames.size(); i++) {
             Frame frame = frames.get(i);
             ChunkedReadResponse prometheus = ChunkedReadResponse.parseFrom(
-                    Fixtures.read("rr-streamed-response.frame-" + i + ".pb"));
+                    Captures.read("rr-streamed-response.frame-" + i + ".pb"));
             assertEquals(prometheus.getQueryIndex(), frame.queryIndex(), "frame " + i);
             assertEquals(expectedIndexes.get(i), frame.queryIndex());
             assertEquals(prometheus.getChunkedSeries(0).getLabelsList(), frame.msg().getChunkedSeries(0).getLabelsList());

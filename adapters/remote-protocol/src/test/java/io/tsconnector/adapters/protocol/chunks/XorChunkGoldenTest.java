@@ -1,5 +1,6 @@
 package io.tsconnector.adapters.protocol.chunks;
 
+import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,18 +16,18 @@ import java.io.ByteArrayInputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Golden test against chunks produced by Prometheus 2.42 (shared/fixtures/rr-streamed-response*). */
+/** Golden test against chunks produced by Prometheus 2.42 (captures/rr-streamed-response* in connector-proto). */
 class XorChunkGoldenTest {
     private static final int FRAMES = 4;
 
     @Test
     void decodesEveryFixtureChunkToTheSamplesResponseAndReencodesItByteForByte() throws Exception {
-        ReadResponse expected = ReadResponse.parseFrom(Fixtures.read("rr-samples-response.pb"));
+        ReadResponse expected = ReadResponse.parseFrom(Captures.read("rr-samples-response.pb"));
         int[] nextSeries = new int[expected.getResultsCount()];
         int chunks = 0;
         int samples = 0;
         for (int f = 0; f < FRAMES; f++) {
-            ChunkedReadResponse frame = ChunkedReadResponse.parseFrom(Fixtures.read("rr-streamed-response.frame-" + f + ".pb"));
+            ChunkedReadResponse frame = ChunkedReadResponse.parseFrom(Captures.read("rr-streamed-response.frame-" + f + ".pb"));
             assertEquals(1, frame.getChunkedSeriesCount(), "one series per frame");
             int query = (int) frame.getQueryIndex();
             ChunkedSeries series = frame.getChunkedSeries(0);
@@ -70,9 +71,9 @@ class XorChunkGoldenTest {
     @Test
     void framedBodyHoldsTheFrameFixtures() throws Exception {
         ChunkedFrameReader reader = new ChunkedFrameReader(
-                new ByteArrayInputStream(Fixtures.read("rr-streamed-response.bin")), 1 << 20);
+                new ByteArrayInputStream(Captures.read("rr-streamed-response.bin")), 1 << 20);
         for (int f = 0; f < FRAMES; f++) {
-            assertArrayEquals(Fixtures.read("rr-streamed-response.frame-" + f + ".pb"), reader.nextFrame(), "frame " + f);
+            assertArrayEquals(Captures.read("rr-streamed-response.frame-" + f + ".pb"), reader.nextFrame(), "frame " + f);
         }
         assertNull(reader.nextFrame(), "no fifth frame");
     }
