@@ -36,9 +36,10 @@ public final class Connector implements AutoCloseable {
 
     /** Starts a connector on the storage its settings name, with TLS and/or basic authentication. */
     public static Connector start(ConnectorSettings settings, InboundSecurity security) {
-        StorageWiring.Store store = StorageWiring.build(settings.storage());
+        CollectorRegistry registry = new CollectorRegistry(true);
+        StorageWiring.Store store = StorageWiring.build(settings.storage(), registry);
         try {
-            return start(settings, security, store.writer(), store.reader(), store.resources());
+            return start(settings, security, store.writer(), store.reader(), store.resources(), registry);
         } catch (RuntimeException e) {
             try {
                 store.resources().close();
@@ -51,18 +52,17 @@ public final class Connector implements AutoCloseable {
 
     /** Starts a connector on the given store, e.g. an in-memory fake in tests. */
     public static Connector start(ConnectorSettings settings, SeriesWriter writer, SeriesReader reader) {
-        return start(settings, InboundSecurity.NONE, writer, reader, () -> { });
+        return start(settings, InboundSecurity.NONE, writer, reader, () -> { }, new CollectorRegistry(true));
     }
 
     /** Starts a connector on the given store with TLS and/or basic authentication. */
     public static Connector start(ConnectorSettings settings, InboundSecurity security, SeriesWriter writer,
                                   SeriesReader reader) {
-        return start(settings, security, writer, reader, () -> { });
+        return start(settings, security, writer, reader, () -> { }, new CollectorRegistry(true));
     }
 
     private static Connector start(ConnectorSettings settings, InboundSecurity security, SeriesWriter writer,
-                                   SeriesReader reader, AutoCloseable resources) {
-        CollectorRegistry registry = new CollectorRegistry(true);
+                                   SeriesReader reader, AutoCloseable resources, CollectorRegistry registry) {
         DefaultExports.register(registry);
         ConnectorMetrics metrics = new ConnectorMetrics(registry);
         Endpoints endpoints = Endpoints.wire(settings, writer, reader, metrics);

@@ -1,5 +1,6 @@
 package io.tsconnector.bootstrap;
 
+import io.prometheus.client.CollectorRegistry;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
 import io.tsconnector.adapters.timestream.TimestreamClients;
 import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
@@ -19,7 +20,7 @@ final class StorageWiring {
     private StorageWiring() {
     }
 
-    static Store build(StorageSettings s) {
+    static Store build(StorageSettings s, CollectorRegistry registry) {
         return switch (s.storage()) {
             case MEMORY -> {
                 InMemorySeriesStore store = new InMemorySeriesStore();
@@ -27,11 +28,11 @@ final class StorageWiring {
             }
             case LOCAL -> {
                 LocalTimestream local = LocalTimestream.open(s.localPath(), s.localCreateTables());
-                yield timestream(local.writeClient(), local.queryClient(), s, local);
+                yield timestream(local.writeClient(), local.queryClient(), s, local, registry);
             }
             case TIMESTREAM -> timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries()),
                     TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
-                            TimestreamClients.DEFAULT_QUERY_TIMEOUT), s, () -> { });
+                            TimestreamClients.DEFAULT_QUERY_TIMEOUT), s, () -> { }, registry);
         };
     }
 
@@ -53,9 +54,11 @@ final class StorageWiring {
     }
 
     private static Store timestream(TimestreamWriteClient write, TimestreamQueryClient query, StorageSettings s,
-                                    AutoCloseable extra) {
+                                    AutoCloseable extra, CollectorRegistry registry) {
         keepAliveConnections(s.writeConcurrency());
-        TimestreamSeriesWriter writer = new TimestreamSeriesWriter(write, s.writeConcurrency());
+        TimestreamSeriesWriter writer = new TimestreamSeriesWriter(write,
+                TimestreamSeriesWriter.Settings.of(s.writeConcurrency()).withMeter(new TimestreamWriteMetrics(registry)));
+        TimestreamWriteMetrics.registerCache(registry, "timestream_series", writer::seriesCache);
         TimestreamSeriesReader reader = new TimestreamSeriesReader(query);
         return new Store(writer, reader, () -> {
             writer.close();

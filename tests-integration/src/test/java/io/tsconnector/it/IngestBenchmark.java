@@ -46,15 +46,12 @@ import org.junit.jupiter.api.Test;
  * own share is measured on its threads (HTTP workers and Timestream write pool) and printed apart.
  */
 public final class IngestBenchmark {
-    private static final int SERIES_PER_REQUEST = 500;
-    private static final int SAMPLES_PER_SERIES = 4;
-    private static final int SAMPLES_PER_REQUEST = SERIES_PER_REQUEST * SAMPLES_PER_SERIES;
     private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE"};
     private static final String[] CODES = {"200", "201", "404", "500", "503"};
 
     /** Benchmark parameters. */
     record Options(String storage, int latencyMs, int clients, int seconds, int warmupSeconds, int writeConcurrency,
-                   boolean discard) {
+                   boolean discard, int series, int samples) {
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>();
             for (String a : args) {
@@ -68,7 +65,9 @@ public final class IngestBenchmark {
                     Integer.parseInt(value(given, "seconds", "bench.seconds", "20")),
                     Integer.parseInt(value(given, "warmup-seconds", "bench.warmupSeconds", "5")),
                     Integer.parseInt(value(given, "write-concurrency", "bench.writeConcurrency", "64")),
-                    Boolean.parseBoolean(value(given, "discard", "bench.discard", "false")));
+                    Boolean.parseBoolean(value(given, "discard", "bench.discard", "false")),
+                    Integer.parseInt(value(given, "series", "bench.series", "500")),
+                    Integer.parseInt(value(given, "samples", "bench.samples", "4")));
         }
 
         private static String value(Map<String, String> given, String arg, String property, String fallback) {
@@ -78,6 +77,10 @@ public final class IngestBenchmark {
 
         boolean memory() {
             return storage.equals("memory");
+        }
+
+        int samplesPerRequest() {
+            return series * samples;
         }
     }
 
@@ -140,7 +143,7 @@ public final class IngestBenchmark {
                 int n = 0;
                 long failed = 0;
                 for (long seq = 0; !stop.get(); seq++) {
-                    byte[] body = RemoteWriteClient.body(request(id, startTime + seq * SAMPLES_PER_SERIES * 15_000L));
+                    byte[] body = RemoteWriteClient.body(request(id, startTime + seq * o.samples * 15_000L, o.series, o.samples));
                     long t0 = System.nanoTime();
                     HttpResponse<String> r = client.write(body);
                     long nanos = System.nanoTime() - t0;
@@ -185,14 +188,15 @@ public final class IngestBenchmark {
         long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
         long ok = sorted.length;
         double seconds = wall / 1e9;
-        double samples = (double) ok * SAMPLES_PER_REQUEST;
+        double samples = (double) ok * o.samplesPerRequest();
         double millions = samples / 1e6;
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "IngestBenchmark storage=%s latency-ms=%d clients=%d write-concurrency=%d "
-                        + "discard=%s seconds=%d warmup-seconds=%d cores=%d%n", o.storage, o.memory() ? 0 : o.latencyMs, o.clients,
-                o.writeConcurrency, o.discard, o.seconds, o.warmupSeconds, Runtime.getRuntime().availableProcessors()));
+                        + "discard=%s seconds=%d warmup-seconds=%d cores=%d request=%dx%d%n", o.storage, o.memory() ? 0 : o.latencyMs, o.clients,
+                o.writeConcurrency, o.discard, o.seconds, o.warmupSeconds, Runtime.getRuntime().availableProcessors(),
+                o.series, o.samples));
         sb.append(String.format(Locale.ROOT, "requests: %d answered 204, %d other (%d samples each)%n", ok, failed,
-                SAMPLES_PER_REQUEST));
+                o.samplesPerRequest()));
         sb.append(String.format(Locale.ROOT, "throughput: %.0f samples/s%n", samples / seconds));
         if (ok > 0) {
             sb.append(String.format(Locale.ROOT, "request latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
@@ -217,16 +221,19 @@ public final class IngestBenchmark {
         return new Result(ok, failed);
     }
 
-    /** One request: 500 series of a realistic service (4 methods x 5 codes x 25 handlers) with 4 samples each. */
-    static List<TimeSeries> request(int client, long firstTimestamp) {
-        List<TimeSeries> out = new ArrayList<>(SERIES_PER_REQUEST);
-        long[] times = new long[SAMPLES_PER_SERIES];
-        for (int i = 0; i < SAMPLES_PER_SERIES; i++) {
+    /**
+     * One request: {@code seriesCount} series of a realistic service (4 methods x 5 codes x a handler per 20
+     * series) with {@code samplesPerSeries} samples each, 15 s apart.
+     */
+    static List<TimeSeries> request(int client, long firstTimestamp, int seriesCount, int samplesPerSeries) {
+        List<TimeSeries> out = new ArrayList<>(seriesCount);
+        long[] times = new long[samplesPerSeries];
+        for (int i = 0; i < samplesPerSeries; i++) {
             times[i] = firstTimestamp + i * 15_000L;
         }
-        for (int s = 0; s < SERIES_PER_REQUEST; s++) {
-            double[] values = new double[SAMPLES_PER_SERIES];
-            for (int i = 0; i < SAMPLES_PER_SERIES; i++) {
+        for (int s = 0; s < seriesCount; s++) {
+            double[] values = new double[samplesPerSeries];
+            for (int i = 0; i < samplesPerSeries; i++) {
                 values[i] = (firstTimestamp / 1000.0) * 0.37 + s * 11 + i * 0.25;
             }
             out.add(RemoteWriteClient.series("benchdb", "benchtable", "http_requests_total", List.of(
@@ -266,7 +273,7 @@ public final class IngestBenchmark {
                 continue;
             }
             String name = info.getThreadName();
-            String group = name.startsWith("http-worker-") || name.startsWith("timestream-write-") ? "connector"
+            String group = name.startsWith("http-worker-") || name.startsWith("timestream-write-") || name.startsWith("sdk-") ? "connector"
                     : name.startsWith("bench-client") || name.startsWith("HttpClient-") ? "client"
                     : name.startsWith("pool-") ? "fake" : "other";
             out.merge(group, cpu - before.getOrDefault(id, 0L), Long::sum);

@@ -60,6 +60,8 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
     private final AtomicInteger writeCalls = new AtomicInteger();
     private final AtomicLong queryCalls = new AtomicLong();
     private final List<Integer> recordsPerCall = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, long[]> metered = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean parseFree;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -136,6 +138,15 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
 
     private volatile boolean discardWrites;
 
+    /**
+     * Whether WriteRecords calls are answered as stored without even parsing their bodies (default false):
+     * what a benchmark of the connector's own cost needs, so the fake's JSON parsing does not count.
+     * Nothing is stored, metered or counted per record in this mode.
+     */
+    public void answerWithoutParsing(boolean on) {
+        parseFree = on;
+    }
+
     /** Latency added to every call before it is answered (default: none). */
     public void delayEachCall(Duration d) {
         delay.set(d == null ? Duration.ZERO : d);
@@ -151,6 +162,51 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
     /** Query calls received, including those answered with an injected fault. */
     public long queryCalls() {
         return queryCalls.get();
+    }
+
+    /**
+     * What Timestream would bill for the WriteRecords calls this endpoint accepted into {@code database.table}:
+     * {@code {meteredBytes, writeUnits, records}}, by the documented rule (8 B time + UTF-8 bytes of each
+     * dimension name and value + measure name + 8 B for a DOUBLE, per record; CommonAttributes once per call;
+     * each call in whole KiB).
+     */
+    public long[] metered(String database, String table) {
+        long[] m = metered.get(database + "." + table);
+        return m == null ? new long[3] : m.clone();
+    }
+
+    /**
+     * What the same records would cost in the one-record-per-sample layout (every attribute on every record,
+     * 100 records per call in arrival order, as the Go connector sends them): {@code {meteredBytes, writeUnits}}
+     * over every table.
+     */
+    public synchronized long[] meteredOneRecordPerSample() {
+        long units = naiveUnits + (naivePendingRecords > 0 ? (naivePendingBytes + 1023) / 1024 : 0);
+        return new long[] {naiveBytes, units};
+    }
+
+    private long naiveBytes;
+    private long naiveUnits;
+    private long naivePendingBytes;
+    private int naivePendingRecords;
+
+    private synchronized void meterOneRecordPerSample(long recordBytes) {
+        naiveBytes += recordBytes;
+        naivePendingBytes += recordBytes;
+        if (++naivePendingRecords == 100) {
+            naiveUnits += (naivePendingBytes + 1023) / 1024;
+            naivePendingBytes = 0;
+            naivePendingRecords = 0;
+        }
+    }
+
+    /** Write units of every table together. */
+    public long meteredWriteUnits() {
+        long total = 0;
+        for (long[] m : metered.values()) {
+            total += m[1];
+        }
+        return total;
     }
 
     /** Number of records in each WriteRecords call received, in arrival order. */
@@ -210,6 +266,15 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
                 return;
             }
             String operation = target.substring(TARGET_PREFIX.length());
+            if (parseFree && operation.equals("WriteRecords")) {
+                writeCalls.incrementAndGet();
+                Duration d = delay.get();
+                if (!d.isZero()) {
+                    Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+                }
+                send(exchange, 200, "{\"RecordsIngested\":{\"Total\":0,\"MemoryStore\":0,\"MagneticStore\":0}}");
+                return;
+            }
             JsonNode json = body.length == 0 ? JsonNode.emptyObjectNode() : JsonNode.parser().parse(body);
             if (operation.equals("DescribeEndpoints")) {
                 send(exchange, 200, "{\"Endpoints\":[{\"Address\":\"127.0.0.1:" + server.getAddress().getPort()
@@ -319,12 +384,56 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
                     .build();
         }
         if (discardWrites) {
+            meter(json);
             return "{\"RecordsIngested\":{\"Total\":" + records.size() + ",\"MemoryStore\":" + records.size()
                     + ",\"MagneticStore\":0}}";
         }
         WriteRecordsResponse r = local.writeClient().writeRecords(request.build());
+        meter(json);
         return "{\"RecordsIngested\":{\"Total\":" + r.recordsIngested().total() + ",\"MemoryStore\":"
                 + r.recordsIngested().memoryStore() + ",\"MagneticStore\":" + r.recordsIngested().magneticStore() + "}}";
+    }
+
+    /** Adds a call Timestream accepted to the metered totals of its table. */
+    private void meter(JsonNode json) {
+        long bytes = 0;
+        long records = 0;
+        JsonNode common = json.field("CommonAttributes").filter(n -> !n.isNull()).orElse(null);
+        if (common != null) {
+            bytes += attributeBytes(common);
+        }
+        JsonNode list = json.field("Records").orElse(null);
+        if (list != null) {
+            long commonBytes = common == null ? 0 : attributeBytes(common);
+            for (JsonNode r : list.asArray()) {
+                long own = attributeBytes(r) + 8; // a DOUBLE measure value is metered at 8 bytes
+                bytes += own;
+                records++;
+                meterOneRecordPerSample(own + commonBytes);
+            }
+        }
+        long units = (bytes + 1023) / 1024;
+        long[] add = {bytes, units, records};
+        metered.merge(str(json, "DatabaseName") + "." + str(json, "TableName"), add,
+                (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+    }
+
+    private static long attributeBytes(JsonNode n) {
+        long bytes = 0;
+        if (str(n, "Time") != null) {
+            bytes += 8;
+        }
+        String measure = str(n, "MeasureName");
+        if (measure != null) {
+            bytes += measure.getBytes(StandardCharsets.UTF_8).length;
+        }
+        JsonNode dims = n.field("Dimensions").filter(JsonNode::isArray).orElse(null);
+        if (dims != null) {
+            for (JsonNode d : dims.asArray()) {
+                bytes += str(d, "Name").getBytes(StandardCharsets.UTF_8).length + str(d, "Value").getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return bytes;
     }
 
     private static Record record(JsonNode n) {

@@ -44,7 +44,8 @@ public final class TimestreamClients {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(WRITE_ATTEMPT_TIMEOUT))
-                .overrideConfiguration(config(maxRetries, WRITE_ATTEMPT_TIMEOUT, WRITE_CALL_TIMEOUT));
+                .overrideConfiguration(config(maxRetries, WRITE_ATTEMPT_TIMEOUT, WRITE_CALL_TIMEOUT).toBuilder()
+                        .addExecutionInterceptor(new PrebuiltBodyInterceptor()).build());
         if (endpointOrNull != null) {
             // Timestream requires endpoint discovery unless the endpoint is given
             b.endpointOverride(endpointOrNull).endpointDiscoveryEnabled(false);

@@ -3,6 +3,7 @@ package io.tsconnector.adapters.timestream;
 import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.RetryLaterException;
 import io.tsconnector.application.StorageException;
+import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.out.SeriesWriter;
 import io.tsconnector.application.port.out.StoreResult;
 import io.tsconnector.domain.Destination;
@@ -14,20 +15,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
-import software.amazon.awssdk.services.timestreamwrite.model.Dimension;
-import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
-import software.amazon.awssdk.services.timestreamwrite.model.Record;
 import software.amazon.awssdk.services.timestreamwrite.model.RejectedRecord;
 import software.amazon.awssdk.services.timestreamwrite.model.RejectedRecordsException;
 import software.amazon.awssdk.services.timestreamwrite.model.WriteRecordsRequest;
@@ -36,38 +35,93 @@ import software.amazon.awssdk.services.timestreamwrite.model.WriteRecordsRequest
  * Adapter: stores series in Timestream with WriteRecords, one record per sample, at most 100 records per
  * call, the calls of a write running concurrently.
  *
- * <p>All writes share one pool of {@value #DEFAULT_CONCURRENCY} threads by default (the constructor takes
- * another bound): a 2,000-sample request (20 calls) goes out in one round trip even while two others are in
- * flight, and many concurrent requests together never hold more connections than that. The queue in front of the pool is
- * first in, first out, so requests are served in arrival order and a large one delays, but cannot starve,
- * the others. Works on any {@link TimestreamWriteClient}: the AWS SDK client, or an engine implementing
- * the interface.
+ * <p>Records are arranged into calls by {@link CallPlanner} so that what they share goes into CommonAttributes
+ * (fewer write units); the records stored are the same whatever the arrangement. With a client built by
+ * {@link TimestreamClients}, each call's JSON body is written straight from the series (dimensions prepared once
+ * per series and cached) and handed to the SDK through {@link PrebuiltBodyInterceptor}; with any other client
+ * (the local engine) the call is given as SDK model objects.
+ *
+ * <p>All writes share one pool of threads ({@link Settings#concurrency()} calls in flight); a write takes
+ * permits for its calls from a bound of {@link Settings#maxPendingCalls()} calls in flight or queued, and when
+ * none are left it fails at once with a retry-later failure instead of queueing, so memory and latency stay
+ * bounded under overload. A write with more calls than the bound runs them in waves. Requests are served in
+ * arrival order. Works on any {@link TimestreamWriteClient}.
  */
 public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable {
     /** Default number of WriteRecords calls in flight across all requests. */
-    public static final int DEFAULT_CONCURRENCY = 64;
+    public static final int DEFAULT_CONCURRENCY = 128;
     /** Timestream's limit of records per WriteRecords call. */
-    public static final int MAX_RECORDS_PER_CALL = 100;
+    public static final int MAX_RECORDS_PER_CALL = CallPlanner.MAX_RECORDS_PER_CALL;
+    /** Default bound of WriteRecords calls in flight or queued: 51,200 samples, or 4 per concurrent call if more. */
+    public static final int DEFAULT_MAX_PENDING_CALLS = 512;
+    /** Default number of series whose prepared dimensions are kept. */
+    public static final int DEFAULT_SERIES_CACHE = 100_000;
     private static final int MAX_REJECTION_MESSAGES = 10;
     private static final System.Logger LOG = System.getLogger(TimestreamSeriesWriter.class.getName());
+    private static final ThreadLocal<JsonBuffer> BUFFERS = ThreadLocal.withInitial(() -> new JsonBuffer(32 * 1024));
+
+    /**
+     * How the writer runs.
+     *
+     * @param concurrency WriteRecords calls in flight at most, shared by all concurrent writes
+     * @param maxPendingCalls calls in flight or waiting at most; a write finding none left fails with retry-later
+     * @param seriesCacheSize series whose prepared record attributes are kept (0: none)
+     * @param meter told the metered size of every call Timestream accepted
+     */
+    public record Settings(int concurrency, int maxPendingCalls, int seriesCacheSize, WriteMeter meter) {
+        public Settings {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("write concurrency must be at least 1, got " + concurrency);
+            }
+            if (maxPendingCalls < 1) {
+                throw new IllegalArgumentException("pending WriteRecords calls must be at least 1, got " + maxPendingCalls);
+            }
+            if (seriesCacheSize < 0) {
+                throw new IllegalArgumentException("series cache size must not be negative, got " + seriesCacheSize);
+            }
+            if (meter == null) {
+                meter = WriteMeter.NONE;
+            }
+        }
+
+        /** Defaults for {@code concurrency} calls in flight. */
+        public static Settings of(int concurrency) {
+            return new Settings(concurrency, Math.max(DEFAULT_MAX_PENDING_CALLS, 4 * concurrency), DEFAULT_SERIES_CACHE,
+                    WriteMeter.NONE);
+        }
+
+        public Settings withMeter(WriteMeter m) {
+            return new Settings(concurrency, maxPendingCalls, seriesCacheSize, m);
+        }
+    }
 
     private final TimestreamWriteClient client;
-    private final ExecutorService pool;
+    private final boolean serializedBodies;
+    private final ThreadPoolExecutor pool;
+    private final Semaphore pending;
+    private final int maxPending;
+    private final WriteMeter meter;
+    private final BoundedCache<Labels, SeriesParts> seriesParts;
 
     /** A writer with {@link #DEFAULT_CONCURRENCY} concurrent calls. */
     public TimestreamSeriesWriter(TimestreamWriteClient client) {
         this(client, DEFAULT_CONCURRENCY);
     }
 
-    /**
-     * @param concurrency WriteRecords calls in flight at most, shared by all concurrent writes (default 64)
-     */
+    /** A writer with {@code concurrency} calls in flight and the other settings at their defaults. */
     public TimestreamSeriesWriter(TimestreamWriteClient client, int concurrency) {
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("write concurrency must be at least 1, got " + concurrency);
-        }
+        this(client, Settings.of(concurrency));
+    }
+
+    public TimestreamSeriesWriter(TimestreamWriteClient client, Settings settings) {
         this.client = client;
+        this.serializedBodies = hasPrebuiltBodyInterceptor(client);
+        this.maxPending = settings.maxPendingCalls();
+        this.pending = new Semaphore(maxPending);
+        this.meter = settings.meter();
+        this.seriesParts = new BoundedCache<>(settings.seriesCacheSize());
         AtomicInteger threads = new AtomicInteger();
+        int concurrency = settings.concurrency();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "timestream-write-" + threads.incrementAndGet());
@@ -78,83 +132,128 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
         this.pool = executor;
     }
 
+    /** Whether {@code client} is an SDK client carrying the interceptor that takes prepared bodies. */
+    private static boolean hasPrebuiltBodyInterceptor(TimestreamWriteClient client) {
+        try {
+            for (ExecutionInterceptor i : client.serviceClientConfiguration().overrideConfiguration().executionInterceptors()) {
+                if (i instanceof PrebuiltBodyInterceptor) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (UnsupportedOperationException e) {
+            return false; // not an SDK client: it takes the model
+        }
+    }
+
+    /** The cache of prepared series attributes, for its hit and miss counts. */
+    public BoundedCache<?, ?> seriesCache() {
+        return seriesParts;
+    }
+
     @Override
     public StoreResult write(Map<Destination, List<TimeSeries>> batch) {
         List<Call> calls = new ArrayList<>();
         for (Map.Entry<Destination, List<TimeSeries>> e : batch.entrySet()) {
-            pack(e.getKey(), e.getValue(), calls);
-        }
-        List<Future<CallResult>> futures = new ArrayList<>(calls.size());
-        for (Call call : calls) {
-            try {
-                futures.add(pool.submit(() -> execute(call)));
-            } catch (RejectedExecutionException e) {
-                futures.add(CompletableFuture.completedFuture(new CallResult(call, 0, List.of(),
-                        new RetryLaterException("the Timestream writer is closed", e))));
+            for (CallPlan plan : CallPlanner.plan(e.getValue(), s -> seriesParts.get(s.labels(), SeriesParts::new))) {
+                calls.add(new Call(e.getKey(), plan));
             }
         }
-        return combine(calls, futures);
+        if (calls.isEmpty()) {
+            return StoreResult.written(0);
+        }
+        int permits = Math.min(calls.size(), maxPending);
+        if (!pending.tryAcquire(permits)) {
+            RetryLaterException overloaded = new RetryLaterException("the connector has " + (maxPending - pending.availablePermits())
+                    + " WriteRecords calls in flight or queued (limit " + maxPending + "); retry later");
+            CallResult[] results = new CallResult[calls.size()];
+            for (int i = 0; i < results.length; i++) {
+                results[i] = new CallResult(calls.get(i), 0, List.of(), overloaded);
+            }
+            return combine(calls, results);
+        }
+        try {
+            return combine(calls, run(calls, permits));
+        } finally {
+            pending.release(permits);
+        }
     }
 
-    /** Cuts the records of one destination into calls of at most 100, filling each across series. */
-    static void pack(Destination destination, List<TimeSeries> series, List<Call> calls) {
-        Call current = null;
-        for (TimeSeries s : series) {
-            List<Dimension> dimensions = dimensions(s.labels());
-            for (int i = 0; i < s.samples().size(); i++) {
-                if (current == null || current.size() == MAX_RECORDS_PER_CALL) {
-                    current = new Call(destination);
-                    calls.add(current);
+    /** Runs the calls with at most {@code window} of them submitted at a time. */
+    private CallResult[] run(List<Call> calls, int window) {
+        CallResult[] results = new CallResult[calls.size()];
+        CompletionService<CallResult> done = new ExecutorCompletionService<>(pool);
+        List<Future<CallResult>> submitted = new ArrayList<>(calls.size());
+        int next = 0;
+        int outstanding = 0;
+        try {
+            while (next < calls.size() || outstanding > 0) {
+                while (next < calls.size() && outstanding < window) {
+                    Call call = calls.get(next);
+                    int index = next++;
+                    try {
+                        submitted.add(done.submit(() -> execute(call).at(index)));
+                        outstanding++;
+                    } catch (RejectedExecutionException e) {
+                        results[index] = new CallResult(call, 0, List.of(),
+                                new RetryLaterException("the Timestream writer is closed", e));
+                    }
                 }
-                current.add(s, dimensions, i);
+                if (outstanding == 0) {
+                    break;
+                }
+                Future<CallResult> f = done.take();
+                outstanding--;
+                CallResult r;
+                try {
+                    r = f.get();
+                } catch (ExecutionException e) {
+                    // execute() catches everything it can; this is an Error thrown in a worker
+                    throw new IllegalStateException("WriteRecords call failed unexpectedly", e.getCause());
+                }
+                results[r.index] = r;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            submitted.forEach(f -> f.cancel(true));
+        }
+        for (int i = 0; i < results.length; i++) {
+            if (results[i] == null) {
+                results[i] = new CallResult(calls.get(i), 0, List.of(),
+                        new RetryLaterException(calls.get(i).describe() + " was interrupted"));
             }
         }
-    }
-
-    /** Dimensions of recently written series; Prometheus sends the same series in every request. */
-    private static final int DIMENSION_CACHE_ENTRIES = 100_000;
-    private static final Map<Labels, List<Dimension>> DIMENSIONS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    static List<Dimension> dimensions(Labels labels) {
-        List<Dimension> cached = DIMENSIONS.get(labels);
-        if (cached != null) {
-            return cached;
-        }
-        List<Dimension> built = buildDimensions(labels);
-        if (DIMENSIONS.size() >= DIMENSION_CACHE_ENTRIES) {
-            DIMENSIONS.clear();
-        }
-        DIMENSIONS.put(labels, built);
-        return built;
-    }
-
-    private static List<Dimension> buildDimensions(Labels labels) {
-        List<Dimension> out = new ArrayList<>(labels.size());
-        for (int i = 0; i < labels.size(); i++) {
-            if (!labels.name(i).equals(Labels.METRIC_NAME)) {
-                // VARCHAR is the default dimension type; leaving it out makes each request a quarter smaller
-                out.add(Dimension.builder().name(labels.name(i)).value(labels.value(i)).build());
-            }
-        }
-        return List.copyOf(out);
+        return results;
     }
 
     private CallResult execute(Call call) {
+        CallPlan plan = call.plan;
         try {
-            client.writeRecords(call.request());
-            return new CallResult(call, call.size(), List.of(), null);
+            if (serializedBodies) {
+                JsonBuffer body = BUFFERS.get().reset();
+                plan.writeJson(call.destination, body);
+                PrebuiltBodyInterceptor.Body prepared = new PrebuiltBodyInterceptor.Body(body.array(), body.length());
+                client.writeRecords(WriteRecordsRequest.builder()
+                        .databaseName(call.destination.database()).tableName(call.destination.table())
+                        .overrideConfiguration(o -> o.putExecutionAttribute(PrebuiltBodyInterceptor.BODY, prepared))
+                        .build());
+            } else {
+                client.writeRecords(plan.modelRequest(call.destination));
+            }
+            meter.accepted(call.destination, plan.size(), plan.meteredBytes, plan.writeUnits());
+            return new CallResult(call, plan.size(), List.of(), null);
         } catch (RejectedRecordsException e) {
             List<String> reasons = new ArrayList<>();
             int rejected = 0;
             for (RejectedRecord r : e.rejectedRecords()) {
                 Integer index = r.recordIndex();
-                if (index == null || index < 0 || index >= call.size()) {
+                if (index == null || index < 0 || index >= plan.size()) {
                     continue;
                 }
                 rejected++;
-                Sample sample = call.series.get(index).samples().get(call.sampleIndex[index]);
+                Sample sample = plan.sample(index);
                 String reason = "Timestream rejected the sample at " + sample.timestampMs() + " of series "
-                        + call.series.get(index).labels() + " in " + call.destination + ": " + r.reason()
+                        + plan.series[index].labels() + " in " + call.destination + ": " + r.reason()
                         + (r.existingVersion() != null ? " (existing version " + r.existingVersion() + ")" : "");
                 if (LOG.isLoggable(Level.DEBUG)) {
                     LOG.log(Level.DEBUG, reason);
@@ -167,34 +266,18 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
                 // no usable index: nothing tells which records were stored, so the call must be repeated
                 return new CallResult(call, 0, List.of(), TimestreamErrors.translate(call.describe(), e));
             }
-            return new CallResult(call, call.size() - rejected, reasons, null, rejected);
+            return new CallResult(call, plan.size() - rejected, reasons, null, rejected);
         } catch (RuntimeException e) {
             return new CallResult(call, 0, List.of(), TimestreamErrors.translate(call.describe(), e));
         }
     }
 
-    private static StoreResult combine(List<Call> calls, List<Future<CallResult>> futures) {
+    private static StoreResult combine(List<Call> calls, CallResult[] results) {
         long written = 0;
         long rejected = 0;
         List<String> rejections = new ArrayList<>();
         Map<String, Failures> failures = new LinkedHashMap<>();
-        boolean interrupted = false;
-        for (int i = 0; i < futures.size(); i++) {
-            CallResult r;
-            try {
-                r = interrupted ? null : futures.get(i).get();
-            } catch (InterruptedException e) {
-                interrupted = true;
-                r = null;
-            } catch (ExecutionException e) {
-                r = new CallResult(calls.get(i), 0, List.of(), TimestreamErrors.translate(calls.get(i).describe(),
-                        e.getCause()));
-            }
-            if (r == null) {
-                futures.get(i).cancel(true);
-                r = new CallResult(calls.get(i), 0, List.of(),
-                        new RetryLaterException(calls.get(i).describe() + " was interrupted"));
-            }
+        for (CallResult r : results) {
             written += r.written;
             rejected += r.rejected;
             for (String reason : r.rejections) {
@@ -205,12 +288,8 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
             if (r.failure != null) {
                 String key = r.call.destination + "|" + r.failure.getClass().getName() + "|"
                         + (r.failure instanceof NeverRetryException n ? n.kind() : "");
-                CallResult failed = r;
-                failures.computeIfAbsent(key, k -> new Failures(failed.call.destination)).add(failed);
+                failures.computeIfAbsent(key, k -> new Failures(r.call.destination)).add(r);
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         List<StorageException> out = new ArrayList<>(failures.size());
         for (Failures f : failures.values()) {
@@ -241,7 +320,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
                 first = r.failure;
             }
             calls++;
-            samples += r.call.size();
+            samples += r.call.plan.size();
         }
 
         StorageException summary(List<Call> all) {
@@ -258,83 +337,25 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
         }
     }
 
-    /** One WriteRecords call: the records of consecutive samples of one destination. */
-    static final class Call {
-        final Destination destination;
-        final List<TimeSeries> series = new ArrayList<>(MAX_RECORDS_PER_CALL);
-        final List<List<Dimension>> dimensions = new ArrayList<>(MAX_RECORDS_PER_CALL);
-        final int[] sampleIndex = new int[MAX_RECORDS_PER_CALL];
-
-        Call(Destination destination) {
-            this.destination = destination;
-        }
-
-        int size() {
-            return series.size();
-        }
-
-        void add(TimeSeries s, List<Dimension> dims, int sample) {
-            sampleIndex[series.size()] = sample;
-            series.add(s);
-            dimensions.add(dims);
-        }
-
+    /** One WriteRecords call to one destination. */
+    private record Call(Destination destination, CallPlan plan) {
         String describe() {
-            return "WriteRecords of " + size() + " records to " + destination;
-        }
-
-        /** The request; attributes all records share go into CommonAttributes. */
-        WriteRecordsRequest request() {
-            boolean oneSeries = true;
-            boolean oneMetric = true;
-            TimeSeries first = series.get(0);
-            String metric = first.labels().metricName();
-            for (int i = 1; i < series.size(); i++) {
-                TimeSeries s = series.get(i);
-                if (s != first) {
-                    oneSeries = false;
-                    if (!Objects.equals(metric, s.labels().metricName())) {
-                        oneMetric = false;
-                        break;
-                    }
-                }
-            }
-            Record.Builder common = Record.builder().measureValueType(MeasureValueType.DOUBLE)
-                    .timeUnit(software.amazon.awssdk.services.timestreamwrite.model.TimeUnit.MILLISECONDS);
-            if (oneMetric) {
-                common.measureName(metric);
-            }
-            if (oneSeries && !dimensions.get(0).isEmpty()) {
-                common.dimensions(dimensions.get(0));
-            }
-            List<Record> records = new ArrayList<>(series.size());
-            for (int i = 0; i < series.size(); i++) {
-                Sample sample = series.get(i).samples().get(sampleIndex[i]);
-                Record.Builder r = Record.builder()
-                        .time(Long.toString(sample.timestampMs()))
-                        // Double.toString is the shortest text that parses back to the same bits
-                        .measureValue(Double.toString(sample.value()));
-                if (!oneMetric) {
-                    r.measureName(series.get(i).labels().metricName());
-                }
-                if (!oneSeries && !dimensions.get(i).isEmpty()) {
-                    r.dimensions(dimensions.get(i));
-                }
-                records.add(r.build());
-            }
-            return WriteRecordsRequest.builder()
-                    .databaseName(destination.database())
-                    .tableName(destination.table())
-                    .commonAttributes(common.build())
-                    .records(records)
-                    .build();
+            return "WriteRecords of " + plan.size() + " records to " + destination;
         }
     }
 
     private record CallResult(Call call, long written, List<String> rejections, StorageException failure,
-                              long rejected) {
+                              long rejected, int index) {
         CallResult(Call call, long written, List<String> rejections, StorageException failure) {
-            this(call, written, rejections, failure, 0);
+            this(call, written, rejections, failure, 0, -1);
+        }
+
+        CallResult(Call call, long written, List<String> rejections, StorageException failure, long rejected) {
+            this(call, written, rejections, failure, rejected, -1);
+        }
+
+        CallResult at(int i) {
+            return new CallResult(call, written, rejections, failure, rejected, i);
         }
     }
 }

@@ -116,7 +116,7 @@ final class FakeTimestream {
             if (type != MeasureValueType.DOUBLE || unit != TimeUnit.MILLISECONDS || measure == null) {
                 throw ValidationException.builder().message("record " + i + " lacks type, unit or measure name").build();
             }
-            Key key = new Key(dims, measure, Long.parseLong(r.time()));
+            Key key = new Key(dims, measure, Long.parseLong(r.time() != null ? r.time() : common.time()));
             String value = r.measureValue();
             String old = table.putIfAbsent(key, value);
             if (old != null && Double.doubleToRawLongBits(Double.parseDouble(old))

@@ -122,6 +122,29 @@ class TimestreamSeriesWriterTest {
         }
     }
 
+    /** The records of a request as Timestream stores them: CommonAttributes merged into each. */
+    static List<String> merged(WriteRecordsRequest q) {
+        Record common = q.commonAttributes() == null ? Record.builder().build() : q.commonAttributes();
+        List<String> out = new ArrayList<>();
+        for (Record r : q.records()) {
+            java.util.TreeMap<String, String> dims = new java.util.TreeMap<>();
+            common.dimensions().forEach(d -> dims.put(d.name(), d.value()));
+            r.dimensions().forEach(d -> assertNull(dims.put(d.name(), d.value()), "dimension " + d.name() + " given twice"));
+            out.add((r.measureName() != null ? r.measureName() : common.measureName()) + dims + "@"
+                    + (r.time() != null ? r.time() : common.time()) + "=" + r.measureValue());
+        }
+        return out;
+    }
+
+    private List<String> allMerged() {
+        List<String> out = new ArrayList<>();
+        synchronized (requests) {
+            requests.forEach(q -> out.addAll(merged(q)));
+        }
+        Collections.sort(out);
+        return out;
+    }
+
     @Test
     void seriesSharingACallCarryTheirOwnDimensions() {
         writer(q -> null).write(Map.of(DEST, List.of(
@@ -132,14 +155,39 @@ class TimestreamSeriesWriterTest {
         WriteRecordsRequest q = requests.get(0);
         assertFalse(q.commonAttributes().hasDimensions());
         assertNull(q.commonAttributes().measureName());
-        assertEquals(List.of("m", "m", "m", "m", "other"), q.records().stream().map(Record::measureName).toList());
-        assertEquals(List.of(Dimension.builder().name("a").value("2").build()),
-                q.records().get(2).dimensions());
-        assertFalse(q.records().get(4).hasDimensions());
+        assertEquals(List.of("m{a=1}@0=0.0", "m{a=1}@1=1.0", "m{a=2}@0=0.0", "m{a=2}@1=1.0", "other{}@0=0.0"), allMerged());
+        assertTrue(q.records().stream().filter(r -> "other".equals(r.measureName())).noneMatch(Record::hasDimensions));
     }
 
     @Test
-    void twoThousandSamplesMakeTwentyConcurrentCalls() {
+    void recordsOfOneScrapeShareTimeTargetAndMetricInCommonAttributes() {
+        List<TimeSeries> batch = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            batch.add(new TimeSeries(Labels.of("__name__", "node_cpu_seconds_total", "cpu", Integer.toString(i / 8),
+                    "instance", "host:9100", "job", "node", "mode", "m" + i % 8), List.of(new Sample(1_700_000_000_000L, i))));
+        }
+        StoreResult r = writer(q -> null).write(Map.of(DEST, batch));
+        assertEquals(300, r.written());
+        for (WriteRecordsRequest q : requests) {
+            assertTrue(q.records().size() <= 100);
+            assertEquals("1700000000000", q.commonAttributes().time());
+            assertEquals("node_cpu_seconds_total", q.commonAttributes().measureName());
+            assertEquals(List.of("instance", "job"), q.commonAttributes().dimensions().stream().map(Dimension::name).toList());
+            assertTrue(q.records().stream().allMatch(rec -> rec.time() == null && rec.measureName() == null
+                    && rec.dimensions().size() == 2));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            java.util.TreeMap<String, String> dims = new java.util.TreeMap<>(Map.of("cpu", Integer.toString(i / 8),
+                    "instance", "host:9100", "job", "node", "mode", "m" + i % 8));
+            expected.add("node_cpu_seconds_total" + dims + "@1700000000000=" + (double) i);
+        }
+        Collections.sort(expected);
+        assertEquals(expected, allMerged(), "the same records are stored whatever goes into CommonAttributes");
+    }
+
+    @Test
+    void twoThousandSamplesGoOutInConcurrentCallsOfAtMostAHundredRecords() {
         CountDownLatch inFlight = new CountDownLatch(4);
         AtomicInteger concurrent = new AtomicInteger();
         AtomicInteger maxConcurrent = new AtomicInteger();
@@ -164,9 +212,87 @@ class TimestreamSeriesWriterTest {
         }).write(Map.of(DEST, batch));
         assertEquals(2000, r.written());
         assertTrue(r.failures().isEmpty(), r.failures().toString());
-        assertEquals(20, requests.size());
-        assertTrue(requests.stream().allMatch(q -> q.records().size() == 100));
+        assertTrue(requests.stream().allMatch(q -> q.records().size() <= 100));
+        assertEquals(2000, allMerged().size());
+        assertEquals(2000, new java.util.HashSet<>(allMerged()).size(), "every sample is sent exactly once");
         assertTrue(maxConcurrent.get() >= 4, "max concurrent calls " + maxConcurrent.get());
+    }
+
+    @Test
+    void aWriteFindingNoRoomIsRefusedAtOnce() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        writer = new TimestreamSeriesWriter(blockingClient(entered, release),
+                new TimestreamSeriesWriter.Settings(1, 2, 100, WriteMeter.NONE));
+        List<TimeSeries> twoCalls = List.of(series(Labels.of("__name__", "m", "s", "a"), 0, 1),
+                series(Labels.of("__name__", "m", "s", "b"), 5_000_000_000_000L, 150));
+        Thread first = new Thread(() -> writer.write(Map.of(DEST, twoCalls)));
+        first.start();
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        long t0 = System.nanoTime();
+        StoreResult refused = writer.write(Map.of(DEST, List.of(series(Labels.of("__name__", "m"), 0, 1))));
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        release.countDown();
+        first.join(10_000);
+        assertEquals(0, refused.written());
+        assertTrue(refused.failures().get(0).isRetryable());
+        assertTrue(refused.failures().get(0).getMessage().contains("in flight or queued (limit 2)"),
+                refused.failures().get(0).getMessage());
+        assertTrue(waitedMs < 5_000, "refused without waiting for the calls in flight, took " + waitedMs + " ms");
+    }
+
+    @Test
+    void aWriteWithMoreCallsThanTheBoundRunsInWaves() {
+        writer = new TimestreamSeriesWriter(blockingClient(new CountDownLatch(0), new CountDownLatch(0)),
+                new TimestreamSeriesWriter.Settings(2, 3, 100, WriteMeter.NONE));
+        List<TimeSeries> batch = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            batch.add(series(Labels.of("__name__", "m" + i, "s", "x"), i, 1));
+        }
+        StoreResult r = writer.write(Map.of(DEST, batch));
+        assertEquals(1000, r.written());
+        assertTrue(r.failures().isEmpty(), r.failures().toString());
+        assertTrue(requests.size() >= 10);
+    }
+
+    @Test
+    void theMeterSeesEveryAcceptedCallAtTimestreamsRate() {
+        List<long[]> metered = Collections.synchronizedList(new ArrayList<>());
+        writer = new TimestreamSeriesWriter(blockingClient(new CountDownLatch(0), new CountDownLatch(0)),
+                new TimestreamSeriesWriter.Settings(4, 16, 100, (d, records, bytes, units) -> metered.add(new long[] {records, bytes, units})));
+        // one record: 8 B time + "job"+"api" 6 B + "up" 2 B + 8 B value = 24 B, one unit
+        writer.write(Map.of(DEST, List.of(series(Labels.of("__name__", "up", "job", "api"), 0, 1))));
+        assertEquals(1, metered.size());
+        assertEquals(List.of(1L, 24L, 1L), java.util.Arrays.stream(metered.get(0)).boxed().toList());
+        // two records of one series at different times: dimensions and name once (8 B), time and value each (2 x 16 B)
+        metered.clear();
+        writer.write(Map.of(DEST, List.of(series(Labels.of("__name__", "up", "job", "api"), 0, 2))));
+        assertEquals(List.of(2L, 40L, 1L), java.util.Arrays.stream(metered.get(0)).boxed().toList());
+    }
+
+    private TimestreamWriteClient blockingClient(CountDownLatch entered, CountDownLatch release) {
+        return new TimestreamWriteClient() {
+            @Override
+            public WriteRecordsResponse writeRecords(WriteRecordsRequest request) {
+                requests.add(request);
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return WriteRecordsResponse.builder().build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "timestream";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     static Stream<Arguments> errors() {
@@ -198,7 +324,7 @@ class TimestreamSeriesWriterTest {
         } else {
             assertEquals(kind, assertInstanceOf(NeverRetryException.class, f).kind());
         }
-        assertTrue(f.getMessage().contains("3 of 3 WriteRecords calls to db.tbl failed, 250 samples"), f.getMessage());
+        assertTrue(f.getMessage().matches("(?s)(\\d+) of \\1 WriteRecords calls to db\\.tbl failed, 250 samples.*"), f.getMessage());
         if (error instanceof AwsServiceException) {
             assertTrue(f.getMessage().contains("req-1"), f.getMessage());
         }
@@ -226,13 +352,16 @@ class TimestreamSeriesWriterTest {
 
     @Test
     void oneFailedCallAmongManyLosesOnlyItsRecords() {
-        StoreResult r = writer(q -> q.records().get(0).time().equals("100")
+        StoreResult r = writer(q -> merged(q).stream().anyMatch(rec -> rec.contains("@100="))
                 ? ThrottlingException.builder().message("slow down").build() : null)
                 .write(Map.of(DEST, List.of(series(Labels.of("__name__", "m"), 0, 350))));
-        assertEquals(250, r.written());
+        int failedCall = requests.stream().filter(q -> merged(q).stream().anyMatch(rec -> rec.contains("@100=")))
+                .findFirst().orElseThrow().records().size();
+        assertTrue(requests.size() > 1);
+        assertEquals(350 - failedCall, r.written());
         assertEquals(1, r.failures().size());
         assertTrue(r.failures().get(0).isRetryable());
-        assertTrue(r.failures().get(0).getMessage().contains("WriteRecords of 100 records to db.tbl"),
+        assertTrue(r.failures().get(0).getMessage().contains("WriteRecords of " + failedCall + " records to db.tbl"),
                 r.failures().get(0).getMessage());
     }
 

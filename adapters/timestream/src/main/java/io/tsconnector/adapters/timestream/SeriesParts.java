@@ -1,0 +1,125 @@
+package io.tsconnector.adapters.timestream;
+
+import io.tsconnector.domain.Labels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.timestreamwrite.model.Dimension;
+
+/**
+ * The record attributes of one series, prepared once and reused for every sample of it: dimensions (the
+ * labels except {@code __name__}, in label order) and measure name, as WriteRecords JSON fragments, as SDK
+ * model objects, and with the sizes Timestream meters them at (UTF-8 bytes of names and values).
+ */
+final class SeriesParts {
+    private static final String INSTANCE = "instance";
+    private static final String JOB = "job";
+
+    final String metricName;
+    /** The measure name as a JSON string literal, quotes included. */
+    final byte[] measureNameJson;
+    final int measureNameBytes;
+    final String[] dimNames;
+    final String[] dimValues;
+    /** One {@code {"Name":..,"Value":..}} object per dimension. */
+    final byte[][] dimJson;
+    /** Metered size of each dimension: UTF-8 bytes of its name plus its value. */
+    final int[] dimBytes;
+    final int allDimBytes;
+    /** Positions of the Prometheus target labels among the dimensions, -1 when absent. */
+    final int instance;
+    final int job;
+    private volatile List<Dimension> model;
+
+    SeriesParts(Labels labels) {
+        String metric = labels.metricName();
+        this.metricName = metric == null ? "" : metric;
+        this.measureNameJson = JsonText.quoted(metricName);
+        this.measureNameBytes = JsonText.utf8Length(metricName);
+        int n = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            if (!labels.name(i).equals(Labels.METRIC_NAME)) {
+                n++;
+            }
+        }
+        dimNames = new String[n];
+        dimValues = new String[n];
+        dimJson = new byte[n][];
+        dimBytes = new int[n];
+        int total = 0;
+        int inst = -1;
+        int jb = -1;
+        int k = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            String name = labels.name(i);
+            if (name.equals(Labels.METRIC_NAME)) {
+                continue;
+            }
+            String value = labels.value(i);
+            dimNames[k] = name;
+            dimValues[k] = value;
+            // VARCHAR is the default dimension type; leaving it out makes each request a quarter smaller
+            dimJson[k] = ("{\"Name\":" + JsonText.quote(name) + ",\"Value\":" + JsonText.quote(value) + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            dimBytes[k] = JsonText.utf8Length(name) + JsonText.utf8Length(value);
+            total += dimBytes[k];
+            if (name.equals(INSTANCE)) {
+                inst = k;
+            } else if (name.equals(JOB)) {
+                jb = k;
+            }
+            k++;
+        }
+        this.allDimBytes = total;
+        this.instance = inst;
+        this.job = jb;
+    }
+
+    int dimensionCount() {
+        return dimNames.length;
+    }
+
+    /** Position of the dimension {@code name} with {@code value}, or -1. */
+    int indexOf(String name, String value) {
+        int lo = 0;
+        int hi = dimNames.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = dimNames[mid].compareTo(name);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return dimValues[mid].equals(value) ? mid : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The dimensions as SDK model objects (for clients that take the model, such as the local engine). */
+    List<Dimension> model() {
+        List<Dimension> m = model;
+        if (m == null) {
+            List<Dimension> out = new ArrayList<>(dimNames.length);
+            for (int i = 0; i < dimNames.length; i++) {
+                out.add(Dimension.builder().name(dimNames[i]).value(dimValues[i]).build());
+            }
+            m = List.copyOf(out);
+            model = m;
+        }
+        return m;
+    }
+
+    /** Whether dimension {@code i} has the same name and value as dimension {@code j} of {@code other}. */
+    boolean sameDimension(int i, SeriesParts other, int j) {
+        if (i < 0 || j < 0) {
+            return i < 0 && j < 0;
+        }
+        return dimNames[i].equals(other.dimNames[j]) && dimValues[i].equals(other.dimValues[j]);
+    }
+
+    int dimBytes(int i) {
+        return i < 0 ? 0 : dimBytes[i];
+    }
+}
