@@ -51,7 +51,7 @@ public final class IngestBenchmark {
 
     /** Benchmark parameters. */
     record Options(String storage, int latencyMs, int clients, int seconds, int warmupSeconds, int writeConcurrency,
-                   boolean discard, int series, int samples) {
+                   boolean discard, int series, int samples, boolean process) {
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>();
             for (String a : args) {
@@ -67,7 +67,8 @@ public final class IngestBenchmark {
                     Integer.parseInt(value(given, "write-concurrency", "bench.writeConcurrency", "64")),
                     Boolean.parseBoolean(value(given, "discard", "bench.discard", "false")),
                     Integer.parseInt(value(given, "series", "bench.series", "500")),
-                    Integer.parseInt(value(given, "samples", "bench.samples", "4")));
+                    Integer.parseInt(value(given, "samples", "bench.samples", "4")),
+                    Boolean.parseBoolean(value(given, "process", "bench.process", "true")));
         }
 
         private static String value(Map<String, String> given, String arg, String property, String fallback) {
@@ -102,6 +103,9 @@ public final class IngestBenchmark {
         if (!o.memory() && !o.storage.equals("timestream")) {
             throw new IllegalArgumentException("storage must be timestream or memory, got " + o.storage);
         }
+        if (o.process) {
+            return runProcess(o, out);
+        }
         ConnectorSettings settings = ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
                 .withDestinationLabels(RemoteWriteClient.DATABASE_LABEL, RemoteWriteClient.TABLE_LABEL);
         FakeTimestreamEndpoint fake = null;
@@ -126,8 +130,91 @@ public final class IngestBenchmark {
         }
     }
 
+    /**
+     * The connector as a process of its own (the shaded jar, as users run it), the fake endpoint and the clients in
+     * this JVM: the connector's CPU is that of its whole process (GC and JIT included), read from the OS.
+     */
+    private static Result runProcess(Options o, PrintStream out) throws Exception {
+        FakeTimestreamEndpoint fake = null;
+        java.util.List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvmArgs = System.getProperty("bench.connectorJvmArgs", "");
+        if (!jvmArgs.isBlank()) {
+            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", ProcessLifecycleTest.jar().toString()));
+        int port = PrometheusServer.freePort();
+        command.addAll(List.of("--web.listen-address=127.0.0.1:" + port, "--log.level=warn",
+                "--database-label=" + RemoteWriteClient.DATABASE_LABEL, "--table-label=" + RemoteWriteClient.TABLE_LABEL,
+                "--storage=" + o.storage, "--write.concurrency=" + o.writeConcurrency));
+        if (!o.memory()) {
+            fake = new FakeTimestreamEndpoint().start();
+            fake.delayEachCall(Duration.ofMillis(o.latencyMs));
+            fake.answerWithoutParsing(o.discard);
+            command.addAll(List.of("--region=us-east-1", "--write-base-endpoint=" + fake.uri(), "--query-base-endpoint=" + fake.uri()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "ingest-benchmark-connector.log").toFile());
+        pb.environment().put("AWS_ACCESS_KEY_ID", "AKIDBENCHMARK");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "benchmark-secret");
+        Process connector = pb.start();
+        try {
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (true) {
+                try {
+                    if (http.send(java.net.http.HttpRequest.newBuilder(uri.resolve("/-/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline || !connector.isAlive()) {
+                        throw new IllegalStateException("the connector did not start; see target/ingest-benchmark-connector.log", e);
+                    }
+                }
+                Thread.sleep(100);
+            }
+            String profile = System.getProperty("bench.profile", "");
+            Runnable[] phases = profile.isBlank() ? new Runnable[] {() -> { }, () -> { }}
+                    : new Runnable[] {() -> profiler(connector.pid(), "start,event=itimer,interval=1ms,threads"),
+                        () -> profiler(connector.pid(), "stop,collapsed,file=" + profile)};
+            return measure(o, uri, () -> connector.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L),
+                    phases[0], phases[1], out);
+        } finally {
+            connector.destroy();
+            connector.waitFor(20, TimeUnit.SECONDS);
+            if (fake != null) {
+                fake.close();
+            }
+        }
+    }
+
+    /**
+     * Sends a command to async-profiler in the connector process ({@code -Dbench.profile=FILE} with
+     * {@code -Dbench.profilerLib=.../libasyncProfiler.so}, from {@code tools.profiler:async-profiler}): the profile
+     * covers the measured seconds only, after warm-up.
+     */
+    private static void profiler(long pid, String command) {
+        try {
+            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(pid));
+            try {
+                vm.loadAgentPath(System.getProperty("bench.profilerLib"), command);
+            } finally {
+                vm.detach();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("async-profiler command '" + command + "' failed: " + e, e);
+        }
+    }
+
     private static Result measure(Options o, Connector connector, PrintStream out) throws Exception {
-        RemoteWriteClient client = new RemoteWriteClient(connector.uri());
+        return measure(o, connector.uri(), null, () -> { }, () -> { }, out);
+    }
+
+    private static Result measure(Options o, java.net.URI target, java.util.function.LongSupplier connectorProcessCpu,
+                                  Runnable onMeasuring, Runnable onMeasured, PrintStream out) throws Exception {
+        RemoteWriteClient client = new RemoteWriteClient(target);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -165,14 +252,18 @@ public final class IngestBenchmark {
             }));
         }
         Thread.sleep(o.warmupSeconds * 1000L);
+        onMeasuring.run();
         Map<Long, Long> cpuBefore = threadCpu(threads);
         long processBefore = os.getProcessCpuTime();
+        long connectorBefore = connectorProcessCpu == null ? 0 : connectorProcessCpu.getAsLong();
         long wallBefore = System.nanoTime();
         measuring.set(true);
         Thread.sleep(o.seconds * 1000L);
         measuring.set(false);
         long wall = System.nanoTime() - wallBefore;
         long process = os.getProcessCpuTime() - processBefore;
+        long connectorProcess = connectorProcessCpu == null ? 0 : connectorProcessCpu.getAsLong() - connectorBefore;
+        onMeasured.run();
         Map<String, Long> byGroup = cpuByGroup(threads, cpuBefore);
         stop.set(true);
         List<Long> all = new ArrayList<>();
@@ -192,19 +283,28 @@ public final class IngestBenchmark {
         double millions = samples / 1e6;
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "IngestBenchmark storage=%s latency-ms=%d clients=%d write-concurrency=%d "
-                        + "discard=%s seconds=%d warmup-seconds=%d cores=%d request=%dx%d%n", o.storage, o.memory() ? 0 : o.latencyMs, o.clients,
+                        + "discard=%s seconds=%d warmup-seconds=%d cores=%d request=%dx%d process=%s%n", o.storage, o.memory() ? 0 : o.latencyMs, o.clients,
                 o.writeConcurrency, o.discard, o.seconds, o.warmupSeconds, Runtime.getRuntime().availableProcessors(),
-                o.series, o.samples));
+                o.series, o.samples, o.process));
         sb.append(String.format(Locale.ROOT, "requests: %d answered 204, %d other (%d samples each)%n", ok, failed,
                 o.samplesPerRequest()));
         sb.append(String.format(Locale.ROOT, "throughput: %.0f samples/s%n", samples / seconds));
         if (ok > 0) {
             sb.append(String.format(Locale.ROOT, "request latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, sorted[sorted.length - 1] / 1e6));
-            sb.append(String.format(Locale.ROOT, "CPU per million samples: process %.2f s (includes clients%s, GC, JIT)%n",
-                    process / 1e9 / millions, o.memory() ? "" : " and the fake endpoint"));
-            sb.append(String.format(Locale.ROOT, "  connector threads (http-worker, timestream-write): %.2f s%n",
-                    byGroup.getOrDefault("connector", 0L) / 1e9 / millions));
+            if (connectorProcessCpu != null) {
+                sb.append(String.format(Locale.ROOT, "connector process CPU: %.2f s per million samples = %.0f samples per "
+                        + "connector CPU-second (whole process: GC and JIT included)%n", connectorProcess / 1e9 / millions,
+                        samples / (connectorProcess / 1e9)));
+                sb.append(String.format(Locale.ROOT, "benchmark process CPU (clients%s): %.2f s per million samples%n",
+                        o.memory() ? "" : " and the fake endpoint", process / 1e9 / millions));
+            } else {
+                sb.append(String.format(Locale.ROOT, "CPU per million samples: process %.2f s (includes clients%s, GC, JIT)%n",
+                        process / 1e9 / millions, o.memory() ? "" : " and the fake endpoint"));
+                long connectorThreads = byGroup.getOrDefault("connector", 0L);
+                sb.append(String.format(Locale.ROOT, "  connector threads (http-worker, timestream-write, sdk): %.2f s = %.0f samples "
+                        + "per connector-thread CPU-second%n", connectorThreads / 1e9 / millions, samples / (connectorThreads / 1e9)));
+            }
             sb.append(String.format(Locale.ROOT, "  client threads: %.2f s; fake endpoint threads: %.2f s; other threads: %.2f s%n",
                     byGroup.getOrDefault("client", 0L) / 1e9 / millions, byGroup.getOrDefault("fake", 0L) / 1e9 / millions,
                     byGroup.getOrDefault("other", 0L) / 1e9 / millions));
@@ -212,7 +312,7 @@ public final class IngestBenchmark {
         out.print(sb);
         out.flush();
         try {
-            Path file = Path.of("target", "ingest-benchmark-" + o.storage + ".txt");
+            Path file = Path.of("target", "ingest-benchmark-" + o.storage + "-" + o.series + "x" + o.samples + ".txt");
             Files.createDirectories(file.getParent());
             Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -66,7 +66,10 @@ final class CallPlan {
             int kept = 0;
             for (int c = 0; c < candidateCount; c++) {
                 int d = candidates[c];
-                if (p.indexOf(first.dimNames[d], first.dimValues[d]) >= 0) {
+                // series of one metric usually have the same label names: try the same position first
+                boolean shared = d < p.dimensionCount() && p.sameDimension(d, first, d)
+                        || p.indexOf(first.dimNames[d], first.dimValues[d]) >= 0;
+                if (shared) {
                     candidates[kept++] = d;
                 }
             }

@@ -185,18 +185,26 @@ final class CallPlanner {
         // best[j]: cheapest plan of records [0, j), as billed KiB << 20 plus number of calls
         long[] best = new long[n + 1];
         int[] from = new int[n + 1];
+        int[] shareable = new int[COMPONENTS + 1];
         for (int j = 1; j <= n; j++) {
-            long bestCost = Long.MAX_VALUE;
-            int bestFrom = j - 1;
-            int shared = COMPONENTS;
             int last = j - 1;
-            for (int i = j - 1; i >= 0 && j - i <= MAX_RECORDS_PER_CALL; i--) {
-                int k = j - i;
-                if (k >= 2) {
-                    shared = Math.min(shared, lcp[i]);
+            for (int m = 0; m <= COMPONENTS; m++) {
+                shareable[m] = prefixBytes[m][last];
+            }
+            // the call of record j-1 alone
+            long bestCost = best[last] + (((prefix[j] - prefix[last] + 1023) >> 10) << 20) + 1;
+            int bestFrom = last;
+            int shared = COMPONENTS;
+            long common = shareable[shared];
+            long end = prefix[j];
+            int lo = Math.max(0, j - MAX_RECORDS_PER_CALL);
+            for (int i = j - 2; i >= lo; i--) {
+                int l = lcp[i];
+                if (l < shared) {
+                    shared = l;
+                    common = shareable[l];
                 }
-                long common = k == 1 ? 0 : prefixBytes[shared][last];
-                long bytes = prefix[j] - prefix[i] - (k - 1) * common;
+                long bytes = end - prefix[i] - (long) (last - i) * common;
                 long cost = best[i] + (((bytes + 1023) >> 10) << 20) + 1;
                 if (cost < bestCost) {
                     bestCost = cost;

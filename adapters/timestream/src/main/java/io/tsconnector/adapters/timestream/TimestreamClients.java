@@ -38,19 +38,34 @@ public final class TimestreamClients {
      * @param maxRetries attempts after the first for retryable errors
      */
     public static TimestreamWriteClient write(String region, URI endpointOrNull, int maxRetries) {
-        TimestreamWriteClientBuilder b = TimestreamWriteClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        return writeBuilder(region, endpointOrNull, maxRetries)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(WRITE_ATTEMPT_TIMEOUT))
-                .overrideConfiguration(config(maxRetries, WRITE_ATTEMPT_TIMEOUT, WRITE_CALL_TIMEOUT).toBuilder()
-                        .addExecutionInterceptor(new PrebuiltBodyInterceptor()).build());
+                .build();
+    }
+
+    /**
+     * The write client's builder with everything but the HTTP client set: credentials, region, retries, the call
+     * timeout, cached endpoint rules and the interceptor that takes the bodies {@link TimestreamSeriesWriter}
+     * serializes itself. {@link #write} adds the JDK URL-connection client; benchmarks add another.
+     */
+    public static TimestreamWriteClientBuilder writeBuilder(String region, URI endpointOrNull, int maxRetries) {
+        TimestreamWriteClientBuilder b = TimestreamWriteClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .endpointProvider(new CachedEndpointProvider())
+                // no per-attempt timer: the socket timeout bounds each read, the call timeout the whole call
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(retryStrategy(maxRetries))
+                        .apiCallTimeout(WRITE_CALL_TIMEOUT)
+                        .addExecutionInterceptor(new PrebuiltBodyInterceptor())
+                        .build());
         if (endpointOrNull != null) {
             // Timestream requires endpoint discovery unless the endpoint is given
             b.endpointOverride(endpointOrNull).endpointDiscoveryEnabled(false);
         }
-        return b.build();
+        return b;
     }
 
     /**
