@@ -1,5 +1,8 @@
 package io.tsconnector.bootstrap;
 
+import io.tsconnector.adapters.influxdb.InfluxHttp;
+import io.tsconnector.adapters.influxdb.InfluxSeriesReader;
+import io.tsconnector.adapters.influxdb.InfluxSeriesWriter;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
 import io.tsconnector.adapters.timestream.TimestreamClients;
 import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
@@ -32,6 +35,11 @@ final class StorageWiring {
             case TIMESTREAM -> timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries()),
                     TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
                             TimestreamClients.DEFAULT_QUERY_TIMEOUT), s, () -> { });
+            case INFLUXDB -> {
+                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()));
+                InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
+                yield new Store(writer, new InfluxSeriesReader(http), writer::close);
+            }
         };
     }
 
