@@ -1,6 +1,7 @@
 package io.tsconnector.adapters.influxdb;
 
 import io.tsconnector.domain.Labels;
+import io.tsconnector.domain.MatchType;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.SampleValidator;
 import io.tsconnector.domain.SeriesQuery;
@@ -12,6 +13,7 @@ import io.tsconnector.domain.SeriesQuery;
  * {@code !~} alike (checked against influxd), which is Prometheus' rule; so a matcher translates one to
  * one, except that regexes are anchored as Prometheus anchors them ({@code /^(?:re)$/}: InfluxQL regexes
  * are Go's RE2, like Prometheus', but unanchored) and {@code __name__} is the tag {@code measure_name}.
+ * A value with a carriage return is compared by an exact regex, since InfluxQL cannot spell it in a string.
  * Names reserved by the layout ({@code time}, {@code measure_name}, {@code measure_value*}, {@code ts_*})
  * are never tags the connector writes, so a matcher on them sees an absent label.
  */
@@ -62,6 +64,11 @@ public final class InfluxQl {
         } else {
             tag = identifier(m.name());
         }
+        if (v.indexOf('\r') >= 0 && (m.type() == MatchType.EQ || m.type() == MatchType.NEQ)) {
+            // InfluxQL reads a carriage return anywhere in a statement as a newline, and a string literal
+            // has no escape for it: compare with the regex that matches exactly the value (it is not empty)
+            return tag + (m.type() == MatchType.EQ ? " =~ " : " !~ ") + "/^" + exactRegex(v) + "$/";
+        }
         return switch (m.type()) {
             case EQ -> tag + " = " + literal(v);
             case NEQ -> tag + " != " + literal(v);
@@ -78,6 +85,25 @@ public final class InfluxQl {
     /** A single-quoted string literal; InfluxQL reads {@code \'}, {@code \\} and {@code \n} inside it. */
     static String literal(String value) {
         return quote(value, '\'');
+    }
+
+    /** An RE2 regex matching exactly the text: metacharacters escaped, control characters as hex escapes. */
+    static String exactRegex(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\x%02X", (int) c));
+            } else if (c == '/') {
+                sb.append("\\/");
+            } else {
+                if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
+                    sb.append('\\');
+                }
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static String quote(String s, char q) {
@@ -99,9 +125,10 @@ public final class InfluxQl {
     }
 
     /**
-     * The regex literal {@code /^(?:re)$/}. InfluxQL's scanner turns {@code \/} into {@code /} and keeps
-     * every other backslash pair as it is, so a slash, escaped or not, becomes {@code \/} and nothing else
-     * changes: RE2 reads {@code /} and {@code \/} alike.
+     * The regex literal {@code /^(?:re)$/}. InfluxQL's scanner turns {@code \/} into {@code /}, keeps every
+     * other backslash pair as it is and reads a raw carriage return as a newline; so a slash becomes
+     * {@code \/}, raw line breaks become RE2 escapes, and a quoted {@code \Q...\E} part (where RE2 would take a
+     * backslash before a slash literally, which the scanner cannot pass on) is spelled as escaped literal text.
      */
     static String regex(String re2) {
         StringBuilder sb = new StringBuilder(re2.length() + 10).append("/^(?:");
@@ -109,9 +136,21 @@ public final class InfluxQl {
             char c = re2.charAt(i);
             if (c == '\\' && i + 1 < re2.length()) {
                 char next = re2.charAt(++i);
-                sb.append('\\').append(next);
+                if (next == 'Q') {
+                    int end = re2.indexOf("\\E", i + 1);
+                    sb.append("(?:").append(exactRegex(re2.substring(i + 1, end < 0 ? re2.length() : end))).append(')');
+                    i = end < 0 ? re2.length() : end + 1;
+                } else if (next == '/') {
+                    sb.append("\\/");
+                } else if (next == '\r' || next == '\n') {
+                    sb.append(next == '\r' ? "\\x0D" : "\\n");
+                } else {
+                    sb.append('\\').append(next);
+                }
             } else if (c == '/') {
                 sb.append("\\/");
+            } else if (c == '\r' || c == '\n') {
+                sb.append(c == '\r' ? "\\x0D" : "\\n");
             } else {
                 sb.append(c);
             }

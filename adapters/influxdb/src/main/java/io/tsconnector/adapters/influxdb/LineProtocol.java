@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * protocol cannot carry unaltered is refused, never rewritten: a newline (it ends the point and has no
  * escape), a backslash before a backslash, comma, equals sign or space, or at the end (InfluxDB 1.x keeps
  * {@code \\} as two characters, InfluxDB 2 and 3 read it as one), a measurement starting with {@code #} (a
- * comment line), and a series key over InfluxDB's 64 KiB.
+ * comment line), a carriage return in a name (InfluxQL could not name it in a query), and a series key over
+ * InfluxDB's 64 KiB.
  */
 final class LineProtocol {
     /** Tag holding the metric name, as LiveAnalytics names the measure name column. */
@@ -55,7 +56,15 @@ final class LineProtocol {
         if (table.startsWith("#")) {
             return "a measurement starting with '#' would be a comment line";
         }
-        return unwritable(table);
+        return unwritableName(table);
+    }
+
+    /** Why a text cannot be a tag key or measurement, which InfluxQL must also name, or null when it can. */
+    static String unwritableName(String name) {
+        if (name.indexOf('\r') >= 0) {
+            return "it contains a carriage return, which InfluxQL reads as a newline in a name";
+        }
+        return unwritable(name);
     }
 
     /** The violation that keeps a series (stored labels) out of InfluxDB, or null when it can be written. */
@@ -64,7 +73,7 @@ final class LineProtocol {
         for (int i = 0; i < stored.size(); i++) {
             String name = stored.name(i);
             String value = stored.value(i);
-            String why = unwritable(name);
+            String why = unwritableName(name);
             String what = "label name '" + name + "'";
             if (why == null) {
                 why = unwritable(value);
