@@ -126,14 +126,14 @@ final class Flags {
     @Parameter(names = "--influxdb.batch-size", description = "storage=influxdb: points per write request at most.")
     String influxdbBatchSize = Integer.toString(InfluxOptions.DEFAULT.batchSize());
 
-    @Parameter(names = "--influxdb.gzip-min-bytes", description = "storage=influxdb: write bodies of at least this many bytes are gzip-compressed; -1 never.")
-    String influxdbGzipMinBytes = Integer.toString(InfluxOptions.DEFAULT.gzipMinBytes());
+    @Parameter(names = "--influxdb.gzip-min-bytes", description = "storage=influxdb: write bodies of at least this many bytes are gzip-compressed; -1 never; auto: 65536 unless InfluxDB is on a loopback address.")
+    String influxdbGzipMinBytes = "auto";
 
     InfluxOptions influxdb() {
         return new InfluxOptions(InfluxOptions.url(influxdbUrl, "influxdb.url"), influxdbRetentionPolicy, influxdbTokenFile,
                 influxdbUsername, influxdbPasswordFile, InfluxOptions.duration(influxdbTimeout, "influxdb.timeout"),
                 InfluxOptions.integer(influxdbBatchSize, "influxdb.batch-size", 1),
-                InfluxOptions.integer(influxdbGzipMinBytes, "influxdb.gzip-min-bytes", -1));
+                InfluxOptions.gzipMinBytes(influxdbGzipMinBytes, "influxdb.gzip-min-bytes"));
     }
     // ---- end of storage=influxdb
 

@@ -20,12 +20,13 @@ import java.util.regex.Pattern;
  * @param passwordFile {@code influxdb.password-file}, "" for the environment variable
  * @param timeout {@code influxdb.timeout}, one HTTP attempt
  * @param batchSize {@code influxdb.batch-size}, points per write request
- * @param gzipMinBytes {@code influxdb.gzip-min-bytes}, smallest body sent compressed; -1 never
+ * @param gzipMinBytes {@code influxdb.gzip-min-bytes}, smallest body sent compressed; -1 never; -2 (auto) 64 KiB
+ *        except to a loopback address
  */
 public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, String username, String passwordFile,
                             Duration timeout, int batchSize, int gzipMinBytes) {
     public static final InfluxOptions DEFAULT = new InfluxOptions(null, "", "", "", "", InfluxSettings.DEFAULT_TIMEOUT,
-            InfluxSettings.DEFAULT_BATCH_POINTS, InfluxSettings.DEFAULT_GZIP_MIN_BYTES);
+            InfluxSettings.DEFAULT_BATCH_POINTS, InfluxSettings.GZIP_AUTO);
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
@@ -36,8 +37,8 @@ public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, S
         if (batchSize < 1) {
             throw new IllegalArgumentException("invalid influxdb.batch-size " + batchSize + ": must be 1 or more");
         }
-        if (gzipMinBytes < -1) {
-            throw new IllegalArgumentException("invalid influxdb.gzip-min-bytes " + gzipMinBytes + ": -1 (never) or more");
+        if (gzipMinBytes < InfluxSettings.GZIP_AUTO) {
+            throw new IllegalArgumentException("invalid influxdb.gzip-min-bytes " + gzipMinBytes + ": auto, -1 (never) or more");
         }
     }
 
@@ -81,6 +82,11 @@ public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, S
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("invalid " + option + " '" + value + "': " + e.getMessage(), e);
         }
+    }
+
+    /** {@code auto} or a size in bytes, -1 for never. */
+    static int gzipMinBytes(String value, String option) {
+        return value.trim().equals("auto") ? InfluxSettings.GZIP_AUTO : integer(value, option, -1);
     }
 
     static int integer(String value, String option, int min) {

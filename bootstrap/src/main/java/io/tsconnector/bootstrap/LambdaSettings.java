@@ -75,7 +75,7 @@ final class LambdaSettings {
                 get(env, "influxdb_username", ""), get(env, "influxdb_password_file", ""),
                 timeout.isEmpty() ? d.timeout() : InfluxOptions.duration(timeout, "influxdb_timeout"),
                 batch.isEmpty() ? d.batchSize() : InfluxOptions.integer(batch, "influxdb_batch_size", 1),
-                gzip.isEmpty() ? d.gzipMinBytes() : InfluxOptions.integer(gzip, "influxdb_gzip_min_bytes", -1));
+                gzip.isEmpty() ? d.gzipMinBytes() : InfluxOptions.gzipMinBytes(gzip, "influxdb_gzip_min_bytes"));
     }
     // ---- end of storage=influxdb
 

@@ -97,11 +97,35 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
         return combine(refused, batches, futures);
     }
 
+    /** Series keys of recently written series; Prometheus sends the same series in every request. */
+    static final int KEY_CACHE_ENTRIES = 100_000;
+    private static final byte[] REFUSED = new byte[0];
+    private final Map<String, Map<Labels, byte[]>> keys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger cachedKeys = new AtomicInteger();
+
+    /**
+     * The escaped series key of a series in a measurement, or {@link #REFUSED} when line protocol cannot carry
+     * it. Remembered for up to {@link #KEY_CACHE_ENTRIES} series; past that, keys of new series are computed
+     * each time while the remembered ones stay.
+     */
+    private byte[] seriesKey(String measurement, Labels labels) {
+        Map<Labels, byte[]> ofTable = keys.computeIfAbsent(measurement, t -> new java.util.concurrent.ConcurrentHashMap<>());
+        byte[] key = ofTable.get(labels);
+        if (key != null) {
+            return key;
+        }
+        key = LineProtocol.check(labels) != null ? REFUSED : LineProtocol.seriesKey(measurement, labels);
+        if (cachedKeys.get() < KEY_CACHE_ENTRIES && ofTable.putIfAbsent(labels, key) == null) {
+            cachedKeys.incrementAndGet();
+        }
+        return key;
+    }
+
     /**
      * Cuts the points of one destination into batches; series InfluxDB cannot hold unaltered are left out
      * and reported as rejected (the write service normally skips them before).
      */
-    static StoreResult pack(Destination destination, List<TimeSeries> series, int batchPoints, List<Batch> out) {
+    StoreResult pack(Destination destination, List<TimeSeries> series, int batchPoints, List<Batch> out) {
         String why = LineProtocol.unwritableMeasurement(destination.table());
         if (why != null) {
             long samples = series.stream().mapToLong(s -> s.samples().size()).sum();
@@ -113,15 +137,14 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
         List<String> reasons = new ArrayList<>();
         Batch current = null;
         for (TimeSeries s : series) {
-            Violation v = LineProtocol.check(s.labels());
-            if (v != null) {
+            byte[] key = seriesKey(destination.table(), s.labels());
+            if (key == REFUSED) {
                 rejected += s.samples().size();
                 if (reasons.size() < MAX_REJECTION_MESSAGES) {
-                    reasons.add(v.describe());
+                    reasons.add(LineProtocol.check(s.labels()).describe());
                 }
                 continue;
             }
-            byte[] key = LineProtocol.seriesKey(destination.table(), s.labels());
             for (Sample sample : s.samples()) {
                 if (current == null || current.points == batchPoints) {
                     current = new Batch(destination, batchPoints, key.length + 48);

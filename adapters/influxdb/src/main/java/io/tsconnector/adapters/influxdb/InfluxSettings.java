@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param maxReadRetries attempts after the first for a query that failed that way
  * @param writeConcurrency write requests in flight at once, shared by all remote-write requests
  * @param batchPoints points per write request at most
- * @param gzipMinBytes line protocol bodies of at least this size are sent gzip-compressed; negative: never
+ * @param gzipMinBytes line protocol bodies of at least this size are sent gzip-compressed; -1: never;
+ *        {@link #GZIP_AUTO}: from {@link #DEFAULT_GZIP_MIN_BYTES} on, except to a loopback address, where
+ *        compressing only costs CPU on both sides
  */
 public record InfluxSettings(URI url, String retentionPolicy, InfluxCredentials credentials, Duration timeout,
                              int maxWriteRetries, int maxReadRetries, int writeConcurrency, int batchPoints,
@@ -26,6 +28,8 @@ public record InfluxSettings(URI url, String retentionPolicy, InfluxCredentials 
     public static final int DEFAULT_CONCURRENCY = 16;
     /** Below this size compression saves too little to pay for itself. */
     public static final int DEFAULT_GZIP_MIN_BYTES = 64 * 1024;
+    /** Compress from {@link #DEFAULT_GZIP_MIN_BYTES} on, unless InfluxDB is on this host. */
+    public static final int GZIP_AUTO = -2;
 
     public InfluxSettings {
         Objects.requireNonNull(url, "influxdb.url");
@@ -46,15 +50,26 @@ public record InfluxSettings(URI url, String retentionPolicy, InfluxCredentials 
         if (writeConcurrency < 1) {
             throw new IllegalArgumentException("invalid write concurrency " + writeConcurrency + ": must be 1 or more");
         }
+        if (gzipMinBytes == GZIP_AUTO) {
+            gzipMinBytes = isLoopback(url.getHost()) ? -1 : DEFAULT_GZIP_MIN_BYTES;
+        }
+        if (gzipMinBytes < -1) {
+            throw new IllegalArgumentException("invalid influxdb.gzip-min-bytes " + gzipMinBytes + ": auto, -1 (never) or more");
+        }
         if (batchPoints < 1) {
             throw new IllegalArgumentException("invalid influxdb.batch-size " + batchPoints + ": must be 1 or more");
         }
     }
 
+    private static boolean isLoopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+    }
+
     /** Settings with the defaults for everything but the URL and credentials. */
     public static InfluxSettings of(URI url, InfluxCredentials credentials) {
         return new InfluxSettings(url, null, credentials, DEFAULT_TIMEOUT, 3, 3, DEFAULT_CONCURRENCY,
-                DEFAULT_BATCH_POINTS, DEFAULT_GZIP_MIN_BYTES);
+                DEFAULT_BATCH_POINTS, GZIP_AUTO);
     }
 
     public InfluxSettings withRetentionPolicy(String rp) {
