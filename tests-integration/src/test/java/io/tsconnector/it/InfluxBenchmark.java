@@ -227,25 +227,33 @@ class InfluxBenchmark {
         return out;
     }
 
-    /** A blocking POST on the calling thread (no client-side helper threads whose CPU would count as the connector's). */
+    /** A blocking remote-write POST on the calling thread; its status. */
     private static int post(URI url, byte[] body) throws IOException {
+        return post(url, body, "X-Prometheus-Remote-Write-Version", "0.1.0").status();
+    }
+
+    /**
+     * A blocking POST of a snappy protobuf body on the calling thread, so no client-side helper thread's CPU
+     * counts as the connector's.
+     */
+    private static RemoteCalls.Answer post(URI url, byte[] body, String versionHeader, String version) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
         c.setDoOutput(true);
         c.setRequestMethod("POST");
         c.setRequestProperty("Content-Encoding", "snappy");
+        c.setRequestProperty("Accept-Encoding", "snappy");
         c.setRequestProperty("Content-Type", "application/x-protobuf");
-        c.setRequestProperty("X-Prometheus-Remote-Write-Version", "0.1.0");
+        c.setRequestProperty(versionHeader, version);
         c.setFixedLengthStreamingMode(body.length);
         try (OutputStream out = c.getOutputStream()) {
             out.write(body);
         }
         int status = c.getResponseCode();
+        byte[] answer;
         try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-            if (in != null) {
-                in.readAllBytes();
-            }
+            answer = in == null ? new byte[0] : in.readAllBytes();
         }
-        return status;
+        return new RemoteCalls.Answer(status, answer, String.valueOf(c.getContentType()));
     }
 
     /** utime + stime of a process, from {@code /proc/<pid>/stat} (fields 14 and 15, in clock ticks). */
@@ -324,22 +332,6 @@ class InfluxBenchmark {
     }
 
     private static RemoteCalls.Answer readOnce(URI url, byte[] body) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
-        c.setDoOutput(true);
-        c.setRequestMethod("POST");
-        c.setRequestProperty("Content-Encoding", "snappy");
-        c.setRequestProperty("Accept-Encoding", "snappy");
-        c.setRequestProperty("Content-Type", "application/x-protobuf");
-        c.setRequestProperty("X-Prometheus-Remote-Read-Version", "0.1.0");
-        c.setFixedLengthStreamingMode(body.length);
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(body);
-        }
-        int status = c.getResponseCode();
-        byte[] answer;
-        try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-            answer = in == null ? new byte[0] : in.readAllBytes();
-        }
-        return new RemoteCalls.Answer(status, answer, String.valueOf(c.getContentType()));
+        return post(url, body, "X-Prometheus-Remote-Read-Version", "0.1.0");
     }
 }

@@ -59,31 +59,12 @@ public final class InfluxHttp {
         if (gzip) {
             b.header("Content-Encoding", "gzip");
         }
-        HttpRequest request = b.build();
-        for (int attempt = 0; ; attempt++) {
-            HttpResponse<String> r;
-            try {
-                r = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                if (attempt < settings.maxWriteRetries()) {
-                    backoff(attempt);
-                    continue;
-                }
-                throw new RetryLaterException(what + " failed: " + describe(e), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetryLaterException(what + " was interrupted", e);
-            }
-            int status = r.statusCode();
-            if (status / 100 == 2) {
-                return new WriteAnswer(status, null);
-            }
-            if (retryable(status) && attempt < settings.maxWriteRetries()) {
-                backoff(attempt);
-                continue;
-            }
-            return new WriteAnswer(status, errorText(r.body(), r.headers().firstValue("X-Influxdb-Error").orElse(null)));
+        HttpResponse<String> r = send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
+                settings.maxWriteRetries(), what, ignored -> { });
+        if (r.statusCode() / 100 == 2) {
+            return new WriteAnswer(r.statusCode(), null);
         }
+        return new WriteAnswer(r.statusCode(), errorText(r.body(), r.headers().firstValue("X-Influxdb-Error").orElse(null)));
     }
 
     /**
@@ -95,12 +76,36 @@ public final class InfluxHttp {
         HttpRequest request = request(URI.create(base + "/query"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8)).build();
+        HttpResponse<InputStream> r = send(request, HttpResponse.BodyHandlers.ofInputStream(), settings.maxReadRetries(),
+                what, InfluxHttp::closeQuietly);
+        try (InputStream body = r.body()) {
+            if (r.statusCode() == 200) {
+                reader.read(body);
+                return;
+            }
+            String text = errorText(new String(body.readNBytes(MAX_ERROR_TEXT * 4), StandardCharsets.UTF_8),
+                    r.headers().firstValue("X-Influxdb-Error").orElse(null));
+            throw translate(what, r.statusCode(), text);
+        } catch (IOException e) {
+            // the answer broke off while it was read: the query may succeed again
+            throw new RetryLaterException(what + " failed while reading the answer: " + describe(e), e);
+        }
+    }
+
+    /**
+     * Sends a request, again after a network error or a 429/5xx answer (whose body is discarded) while
+     * retries are left; returns the last answer.
+     *
+     * @throws RetryLaterException when the retries are spent on network errors, or the thread is interrupted
+     */
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, int retries, String what,
+                                     java.util.function.Consumer<T> discard) {
         for (int attempt = 0; ; attempt++) {
-            HttpResponse<InputStream> r;
+            HttpResponse<T> r;
             try {
-                r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                r = client.send(request, handler);
             } catch (IOException e) {
-                if (attempt < settings.maxReadRetries()) {
+                if (attempt < retries) {
                     backoff(attempt);
                     continue;
                 }
@@ -109,23 +114,20 @@ public final class InfluxHttp {
                 Thread.currentThread().interrupt();
                 throw new RetryLaterException(what + " was interrupted", e);
             }
-            int status = r.statusCode();
-            try (InputStream body = r.body()) {
-                if (status == 200) {
-                    reader.read(body);
-                    return;
-                }
-                String text = errorText(new String(body.readNBytes(MAX_ERROR_TEXT * 4), StandardCharsets.UTF_8),
-                        r.headers().firstValue("X-Influxdb-Error").orElse(null));
-                if (retryable(status) && attempt < settings.maxReadRetries()) {
-                    backoff(attempt);
-                    continue;
-                }
-                throw translate(what, status, text);
-            } catch (IOException e) {
-                // the answer broke off while it was read: the query may succeed again
-                throw new RetryLaterException(what + " failed while reading the answer: " + describe(e), e);
+            if (retryable(r.statusCode()) && attempt < retries) {
+                discard.accept(r.body());
+                backoff(attempt);
+                continue;
             }
+            return r;
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // an answer being thrown away
         }
     }
 

@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -56,14 +55,15 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
     public InfluxSeriesWriter(InfluxHttp http) {
         this.http = http;
         this.settings = http.settings();
-        int concurrency = settings.writeConcurrency();
         AtomicInteger threads = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor executor = (ThreadPoolExecutor) java.util.concurrent.Executors.newFixedThreadPool(
+                settings.writeConcurrency(), r -> {
                     Thread t = new Thread(r, "influxdb-write-" + threads.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
+        // idle writers cost nothing between bursts of remote writes
+        executor.setKeepAliveTime(60, TimeUnit.SECONDS);
         executor.allowCoreThreadTimeOut(true);
         this.pool = executor;
     }
