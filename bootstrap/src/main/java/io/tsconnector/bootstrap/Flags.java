@@ -129,11 +129,15 @@ final class Flags {
     @Parameter(names = "--influxdb.gzip-min-bytes", description = "storage=influxdb: write bodies of at least this many bytes are gzip-compressed; -1 never; auto: 65536 unless InfluxDB is on a loopback address.")
     String influxdbGzipMinBytes = "auto";
 
+    @Parameter(names = "--influxdb.read-parallelism", description = "storage=influxdb: queries a long remote-read query is split into by time, run at once (1 to 64).")
+    String influxdbReadParallelism = Integer.toString(InfluxOptions.DEFAULT.readParallelism());
+
     InfluxOptions influxdb() {
         return new InfluxOptions(InfluxOptions.url(influxdbUrl, "influxdb.url"), influxdbRetentionPolicy, influxdbTokenFile,
                 influxdbUsername, influxdbPasswordFile, InfluxOptions.duration(influxdbTimeout, "influxdb.timeout"),
                 InfluxOptions.integer(influxdbBatchSize, "influxdb.batch-size", 1),
-                InfluxOptions.gzipMinBytes(influxdbGzipMinBytes, "influxdb.gzip-min-bytes"));
+                InfluxOptions.gzipMinBytes(influxdbGzipMinBytes, "influxdb.gzip-min-bytes"),
+                InfluxOptions.readParallelism(influxdbReadParallelism, "influxdb.read-parallelism"));
     }
     // ---- end of storage=influxdb
 

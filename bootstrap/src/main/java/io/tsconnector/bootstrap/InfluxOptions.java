@@ -22,11 +22,13 @@ import java.util.regex.Pattern;
  * @param batchSize {@code influxdb.batch-size}, points per write request
  * @param gzipMinBytes {@code influxdb.gzip-min-bytes}, smallest body sent compressed; -1 never; -2 (auto) 64 KiB
  *        except to a loopback address
+ * @param readParallelism {@code influxdb.read-parallelism}, queries a long remote-read query is split into
  */
 public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, String username, String passwordFile,
-                            Duration timeout, int batchSize, int gzipMinBytes) {
+                            Duration timeout, int batchSize, int gzipMinBytes, int readParallelism) {
     public static final InfluxOptions DEFAULT = new InfluxOptions(null, "", "", "", "", InfluxSettings.DEFAULT_TIMEOUT,
-            InfluxSettings.DEFAULT_BATCH_POINTS, InfluxSettings.GZIP_AUTO);
+            InfluxSettings.DEFAULT_BATCH_POINTS, InfluxSettings.GZIP_AUTO,
+            InfluxSettings.DEFAULT_READ_PARALLELISM);
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
@@ -36,6 +38,9 @@ public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, S
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("invalid influxdb.batch-size " + batchSize + ": must be 1 or more");
+        }
+        if (readParallelism < 1 || readParallelism > 64) {
+            throw new IllegalArgumentException("invalid influxdb.read-parallelism " + readParallelism + ": 1 to 64");
         }
         if (gzipMinBytes < InfluxSettings.GZIP_AUTO) {
             throw new IllegalArgumentException("invalid influxdb.gzip-min-bytes " + gzipMinBytes + ": auto, -1 (never) or more");
@@ -47,7 +52,8 @@ public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, S
     }
 
     public InfluxOptions withUrl(URI newUrl) {
-        return new InfluxOptions(newUrl, retentionPolicy, tokenFile, username, passwordFile, timeout, batchSize, gzipMinBytes);
+        return new InfluxOptions(newUrl, retentionPolicy, tokenFile, username, passwordFile, timeout, batchSize, gzipMinBytes,
+                readParallelism);
     }
 
     /** {@code 10s}, {@code 1m}, {@code 500ms}: a positive duration of at most 10 minutes. */
@@ -84,6 +90,15 @@ public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, S
         }
     }
 
+    /** A number of parallel read queries, 1 to 64. */
+    static int readParallelism(String value, String option) {
+        int n = integer(value, option, 1);
+        if (n > 64) {
+            throw new IllegalArgumentException("invalid " + option + " " + n + ": at most 64");
+        }
+        return n;
+    }
+
     /** {@code auto} or a size in bytes, -1 for never. */
     static int gzipMinBytes(String value, String option) {
         return value.trim().equals("auto") ? InfluxSettings.GZIP_AUTO : integer(value, option, -1);
@@ -109,6 +124,6 @@ public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, S
         }
         InfluxCredentials credentials = InfluxCredentials.resolve(env, tokenFile, username, passwordFile);
         return new InfluxSettings(url, retentionPolicy, credentials, timeout, s.maxWriteRetries(), s.maxReadRetries(),
-                s.writeConcurrency(), batchSize, gzipMinBytes);
+                s.writeConcurrency(), batchSize, gzipMinBytes, readParallelism);
     }
 }

@@ -22,7 +22,8 @@ final class LambdaSettings {
             "query_base_endpoint", "write_concurrency", "local_path", "local_create_tables",
             // storage=influxdb
             "influxdb_url", "influxdb_retention_policy", "influxdb_token_file", "influxdb_username",
-            "influxdb_password_file", "influxdb_timeout", "influxdb_batch_size", "influxdb_gzip_min_bytes");
+            "influxdb_password_file", "influxdb_timeout", "influxdb_batch_size", "influxdb_gzip_min_bytes",
+            "influxdb_read_parallelism");
 
     /** The only writable directory of a Lambda function is /tmp, so local storage defaults there. */
     static final String DEFAULT_LOCAL_PATH = "/tmp/data";
@@ -70,12 +71,14 @@ final class LambdaSettings {
         String timeout = get(env, "influxdb_timeout", "");
         String batch = get(env, "influxdb_batch_size", "");
         String gzip = get(env, "influxdb_gzip_min_bytes", "");
+        String parallelism = get(env, "influxdb_read_parallelism", "");
         return new InfluxOptions(InfluxOptions.url(get(env, "influxdb_url", ""), "influxdb_url"),
                 get(env, "influxdb_retention_policy", ""), get(env, "influxdb_token_file", ""),
                 get(env, "influxdb_username", ""), get(env, "influxdb_password_file", ""),
                 timeout.isEmpty() ? d.timeout() : InfluxOptions.duration(timeout, "influxdb_timeout"),
                 batch.isEmpty() ? d.batchSize() : InfluxOptions.integer(batch, "influxdb_batch_size", 1),
-                gzip.isEmpty() ? d.gzipMinBytes() : InfluxOptions.gzipMinBytes(gzip, "influxdb_gzip_min_bytes"));
+                gzip.isEmpty() ? d.gzipMinBytes() : InfluxOptions.gzipMinBytes(gzip, "influxdb_gzip_min_bytes"),
+                parallelism.isEmpty() ? d.readParallelism() : InfluxOptions.readParallelism(parallelism, "influxdb_read_parallelism"));
     }
     // ---- end of storage=influxdb
 

@@ -129,7 +129,9 @@ class OptionsParityTest {
             new Option("influxdb.batch-size", "influxdb_batch_size", s -> s.storage().influxdb().batchSize(),
                     values("5000", 5000, "1", 1), List.of("0", "-5", "many"), null),
             new Option("influxdb.gzip-min-bytes", "influxdb_gzip_min_bytes", s -> s.storage().influxdb().gzipMinBytes(),
-                    values("auto", -2, "-1", -1, "0", 0, "65536", 65536), List.of("-2", "-3", "big"), null));
+                    values("auto", -2, "-1", -1, "0", 0, "65536", 65536), List.of("-2", "-3", "big"), null),
+            new Option("influxdb.read-parallelism", "influxdb_read_parallelism", s -> s.storage().influxdb().readParallelism(),
+                    values("1", 1, "4", 4, "64", 64), List.of("0", "65", "some"), null));
 
     private static ConnectorSettings flag(Option o, String value) {
         return Flags.parse("--" + o.flag() + "=" + value).toSettings();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.tsconnector.application.NeverRetryException;
+import io.tsconnector.application.RetryLaterException;
 import io.tsconnector.application.port.out.SeriesConsumer;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.domain.Destination;
@@ -19,31 +20,94 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Adapter: answers remote-read queries from InfluxDB with one InfluxQL SELECT per query ({@link InfluxQl}),
- * its chunked JSON answer parsed as it arrives with a streaming parser, so the raw answer is never held;
- * the points of a series are merged across chunks, series handed over in label order.
+ * Adapter: answers remote-read queries from InfluxDB with InfluxQL SELECTs ({@link InfluxQl}), their chunked
+ * JSON answers parsed as they arrive with a streaming parser, so the raw answer is never held; the points of a
+ * series are merged across chunks, series handed over in label order.
+ *
+ * <p>InfluxDB answers a SELECT of raw points on one core at about half a million points per second, so a
+ * long query (at least {@value #MIN_PART_MS} ms per part) is split by time into
+ * {@link InfluxSettings#readParallelism()} queries that run at once; their series are joined part by part.
  */
 public final class InfluxSeriesReader implements SeriesReader {
+    /** A query is split only into parts at least this long: short ones cost more in round trips than they save. */
+    static final long MIN_PART_MS = 30 * 60_000L;
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final InfluxHttp http;
+    private final int parallelism;
+    private final ExecutorService parts;
 
     public InfluxSeriesReader(InfluxHttp http) {
         this.http = http;
+        this.parallelism = http.settings().readParallelism();
+        AtomicInteger threads = new AtomicInteger();
+        this.parts = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "influxdb-read-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
     public void read(Destination destination, SeriesQuery query, SeriesConsumer consumer) {
-        String q = InfluxQl.select(destination.table(), query);
-        if (q == null) {
+        long start = Math.max(query.startMs(), InfluxQl.MIN_TIME_MS);
+        long end = Math.min(query.endMs(), InfluxQl.MAX_TIME_MS);
+        if (start > end) {
             return;
         }
         String what = "InfluxQL query on " + destination;
-        Accumulator series = new Accumulator(what);
-        http.query(destination.database(), q, what, series::parse);
-        series.emit(consumer);
+        int n = (int) Math.max(1, Math.min(parallelism, (end - start) / MIN_PART_MS));
+        List<Accumulator> answers = new ArrayList<>(n);
+        List<Future<?>> running = new ArrayList<>(n);
+        long step = (end - start + 1) / n;
+        try {
+            for (int i = 0; i < n; i++) {
+                long from = start + i * step;
+                long to = i == n - 1 ? end : from + step - 1;
+                String q = InfluxQl.select(destination.table(), new SeriesQuery(from, to, query.matchers(), query.hints()));
+                if (q == null) {
+                    return;
+                }
+                Accumulator a = new Accumulator(what);
+                answers.add(a);
+                Runnable run = () -> http.query(destination.database(), q, what, a::parse);
+                running.add(i == n - 1 ? null : parts.submit(run));
+                if (i == n - 1) {
+                    run.run();
+                }
+            }
+            for (Future<?> f : running) {
+                if (f != null) {
+                    f.get();
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new RetryLaterException(what + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryLaterException(what + " was interrupted", e);
+        } finally {
+            for (Future<?> f : running) {
+                if (f != null) {
+                    f.cancel(true);
+                }
+            }
+        }
+        Accumulator all = answers.get(0);
+        for (int i = 1; i < answers.size(); i++) {
+            all.append(answers.get(i));
+        }
+        all.emit(consumer);
     }
 
     /** The series of one answer, keyed by labels, with their samples as growable primitive columns. */
@@ -230,6 +294,19 @@ public final class InfluxSeriesReader implements SeriesReader {
                     + " failed: unexpected " + p.currentToken() + " in InfluxDB's answer at " + p.currentLocation());
         }
 
+        /** Adds the points of a later part of the time range, series by series. */
+        void append(Accumulator later) {
+            for (Map.Entry<Labels, Columns> e : later.series.entrySet()) {
+                Columns mine = series.get(e.getKey());
+                if (mine == null) {
+                    series.put(e.getKey(), e.getValue());
+                } else {
+                    mine.append(e.getValue());
+                }
+            }
+            later.series.clear();
+        }
+
         /** Hands the series over in label order and forgets them. */
         void emit(SeriesConsumer consumer) {
             Labels[] keys = series.keySet().toArray(new Labels[0]);
@@ -261,6 +338,12 @@ public final class InfluxSeriesReader implements SeriesReader {
             times[size] = t;
             values[size] = v;
             size++;
+        }
+
+        void append(Columns later) {
+            for (int i = 0; i < later.size; i++) {
+                add(later.times[i], later.values[i]);
+            }
         }
 
         List<Sample> samples() {

@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param gzipMinBytes line protocol bodies of at least this size are sent gzip-compressed; -1: never;
  *        {@link #GZIP_AUTO}: from {@link #DEFAULT_GZIP_MIN_BYTES} on, except to a loopback address, where
  *        compressing only costs CPU on both sides
+ * @param readParallelism queries one long remote-read query is split into (by time), run at once
  */
 public record InfluxSettings(URI url, String retentionPolicy, InfluxCredentials credentials, Duration timeout,
                              int maxWriteRetries, int maxReadRetries, int writeConcurrency, int batchPoints,
-                             int gzipMinBytes) {
+                             int gzipMinBytes, int readParallelism) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** InfluxDB's documented best batch size. */
     public static final int DEFAULT_BATCH_POINTS = 5000;
@@ -30,6 +31,7 @@ public record InfluxSettings(URI url, String retentionPolicy, InfluxCredentials 
     public static final int DEFAULT_GZIP_MIN_BYTES = 64 * 1024;
     /** Compress from {@link #DEFAULT_GZIP_MIN_BYTES} on, unless InfluxDB is on this host. */
     public static final int GZIP_AUTO = -2;
+    public static final int DEFAULT_READ_PARALLELISM = 4;
 
     public InfluxSettings {
         Objects.requireNonNull(url, "influxdb.url");
@@ -56,6 +58,9 @@ public record InfluxSettings(URI url, String retentionPolicy, InfluxCredentials 
         if (gzipMinBytes < -1) {
             throw new IllegalArgumentException("invalid influxdb.gzip-min-bytes " + gzipMinBytes + ": auto, -1 (never) or more");
         }
+        if (readParallelism < 1 || readParallelism > 64) {
+            throw new IllegalArgumentException("invalid influxdb.read-parallelism " + readParallelism + ": 1 to 64");
+        }
         if (batchPoints < 1) {
             throw new IllegalArgumentException("invalid influxdb.batch-size " + batchPoints + ": must be 1 or more");
         }
@@ -69,31 +74,36 @@ public record InfluxSettings(URI url, String retentionPolicy, InfluxCredentials 
     /** Settings with the defaults for everything but the URL and credentials. */
     public static InfluxSettings of(URI url, InfluxCredentials credentials) {
         return new InfluxSettings(url, null, credentials, DEFAULT_TIMEOUT, 3, 3, DEFAULT_CONCURRENCY,
-                DEFAULT_BATCH_POINTS, GZIP_AUTO);
+                DEFAULT_BATCH_POINTS, GZIP_AUTO, DEFAULT_READ_PARALLELISM);
     }
 
     public InfluxSettings withRetentionPolicy(String rp) {
         return new InfluxSettings(url, rp, credentials, timeout, maxWriteRetries, maxReadRetries, writeConcurrency,
-                batchPoints, gzipMinBytes);
+                batchPoints, gzipMinBytes, readParallelism);
     }
 
     public InfluxSettings withBatchPoints(int points) {
         return new InfluxSettings(url, retentionPolicy, credentials, timeout, maxWriteRetries, maxReadRetries,
-                writeConcurrency, points, gzipMinBytes);
+                writeConcurrency, points, gzipMinBytes, readParallelism);
     }
 
     public InfluxSettings withGzipMinBytes(int bytes) {
         return new InfluxSettings(url, retentionPolicy, credentials, timeout, maxWriteRetries, maxReadRetries,
-                writeConcurrency, batchPoints, bytes);
+                writeConcurrency, batchPoints, bytes, readParallelism);
     }
 
     public InfluxSettings withRetries(int write, int read) {
         return new InfluxSettings(url, retentionPolicy, credentials, timeout, write, read, writeConcurrency,
-                batchPoints, gzipMinBytes);
+                batchPoints, gzipMinBytes, readParallelism);
+    }
+
+    public InfluxSettings withReadParallelism(int parts) {
+        return new InfluxSettings(url, retentionPolicy, credentials, timeout, maxWriteRetries, maxReadRetries,
+                writeConcurrency, batchPoints, gzipMinBytes, parts);
     }
 
     public InfluxSettings withTimeout(Duration t) {
         return new InfluxSettings(url, retentionPolicy, credentials, t, maxWriteRetries, maxReadRetries,
-                writeConcurrency, batchPoints, gzipMinBytes);
+                writeConcurrency, batchPoints, gzipMinBytes, readParallelism);
     }
 }
