@@ -51,13 +51,15 @@ import org.junit.jupiter.api.Test;
  * <p>CPU: influxd's from {@code /proc/<pid>/stat}; the connector's is this JVM's process CPU less the client
  * threads' (so it includes the connector's GC and JIT). Connector-path figures count connector + influxd, the
  * native path influxd alone. Run: {@code mvn -B -pl tests-integration -am verify -Dtest=InfluxBenchmark
- * -Dsurefire.failIfNoSpecifiedTests=false} (options {@code -Dbench.clients}, {@code -Dbench.seconds},
- * {@code -Dbench.warmupSeconds}).
+ * -Dsurefire.failIfNoSpecifiedTests=false} (options {@code -Dbench.clients}, {@code -Dbench.rounds}: the
+ * paths alternate, {@code -Dbench.seconds} per path and round, {@code -Dbench.warmupSeconds} before each).
  */
 class InfluxBenchmark {
     private static final int CLIENTS = Integer.getInteger("bench.clients", 4);
-    private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
-    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmupSeconds", 4);
+    /** Measured seconds of each path in each round. */
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmupSeconds", 2);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final int BODIES_PER_CLIENT = 300;
     private static final long T0 = (System.currentTimeMillis() - 2 * 86_400_000L) / 60_000 * 60_000;
     private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE"};
@@ -72,8 +74,8 @@ class InfluxBenchmark {
     @Test
     void connectorVersusInfluxdbPrometheusEndpoints() throws Exception {
         try (InfluxServer influx = InfluxServer.start()) {
-            line("InfluxBenchmark clients=%d seconds=%d warmup-seconds=%d cores=%d influxd=1.6 (same machine)", CLIENTS,
-                    SECONDS, WARMUP_SECONDS, Runtime.getRuntime().availableProcessors());
+            line("InfluxBenchmark clients=%d rounds=%d seconds=%d warmup-seconds=%d cores=%d influxd=1.6 (same machine)",
+                    CLIENTS, ROUNDS, SECONDS, WARMUP_SECONDS, Runtime.getRuntime().availableProcessors());
             for (int[] shape : new int[][] {{2000, 1}, {500, 4}}) {
                 ingest(influx, shape[0], shape[1]);
             }
@@ -99,6 +101,11 @@ class InfluxBenchmark {
             return samples / seconds;
         }
 
+        static Load plus(Load a, Load b) {
+            return a == null ? b : new Load(a.requests + b.requests, a.failed + b.failed, a.seconds + b.seconds,
+                    a.samples + b.samples, a.connectorCpuNanos + b.connectorCpuNanos, a.influxCpuNanos + b.influxCpuNanos);
+        }
+
         double perCpuSecond(boolean withConnector) {
             return samples / ((influxCpuNanos + (withConnector ? connectorCpuNanos : 0)) / 1e9);
         }
@@ -118,10 +125,15 @@ class InfluxBenchmark {
         String connectorDb = "connector_" + shape;
         influx.createDatabase(nativeDb);
         influx.createDatabase(connectorDb);
-        Load own = load(URI.create(influx.uri() + "/api/v1/prom/write?db=" + nativeDb), bodies, series * samplesEach, influx);
-        Load via;
+        Load own = null;
+        Load via = null;
         try (Connector connector = Connector.start(settings(influx, connectorDb))) {
-            via = load(connector.uri().resolve("/write"), bodies, series * samplesEach, influx);
+            // rounds alternate between the paths, so load from other processes on the machine hits both alike
+            for (int round = 0; round < ROUNDS; round++) {
+                own = Load.plus(own, load(URI.create(influx.uri() + "/api/v1/prom/write?db=" + nativeDb), bodies,
+                        series * samplesEach, influx));
+                via = Load.plus(via, load(connector.uri().resolve("/write"), bodies, series * samplesEach, influx));
+            }
         }
         line("ingest %s per request, %d clients:", shape, CLIENTS);
         line("  influxd /api/v1/prom/write: %.0f samples/s (%d requests, %d failed); %.0f samples per influxd CPU-second",
