@@ -138,12 +138,21 @@ public final class InfluxSeriesReader implements SeriesReader {
         }
 
         private void document(JsonParser p) throws IOException {
+            fields(p, "results", this::result);
+        }
+
+        private void result(JsonParser p) throws IOException {
+            fields(p, "series", this::series);
+        }
+
+        /** Reads an object: each object of the array {@code arrayField} by {@code element}; an "error" is thrown. */
+        private void fields(JsonParser p, String arrayField, Element element) throws IOException {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
-                if (field.equals("results") && t == JsonToken.START_ARRAY) {
+                if (field.equals(arrayField) && t == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
-                        result(p);
+                        element.read(p);
                     }
                 } else if (field.equals("error") && t == JsonToken.VALUE_STRING) {
                     throw InfluxHttp.queryError(what, p.getText());
@@ -153,20 +162,9 @@ public final class InfluxSeriesReader implements SeriesReader {
             }
         }
 
-        private void result(JsonParser p) throws IOException {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                if (field.equals("series") && t == JsonToken.START_ARRAY) {
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        series(p);
-                    }
-                } else if (field.equals("error") && t == JsonToken.VALUE_STRING) {
-                    throw InfluxHttp.queryError(what, p.getText());
-                } else {
-                    p.skipChildren();
-                }
-            }
+        @FunctionalInterface
+        private interface Element {
+            void read(JsonParser p) throws IOException;
         }
 
         private void series(JsonParser p) throws IOException {
