@@ -84,6 +84,11 @@ public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, S
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
                 throw new IllegalArgumentException("invalid " + option + " '" + value + "': expected http://host:port or https://host:port");
             }
+            if (uri.getRawUserInfo() != null) {
+                // the URL is logged at start-up; a password in it would be too
+                throw new IllegalArgumentException("invalid " + option + ": credentials do not belong in the URL; use "
+                        + "influxdb.token-file, INFLUXDB_TOKEN, or influxdb.username with INFLUXDB_PASSWORD");
+            }
             return uri;
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("invalid " + option + " '" + value + "': " + e.getMessage(), e);

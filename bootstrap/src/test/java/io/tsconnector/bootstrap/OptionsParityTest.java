@@ -114,7 +114,7 @@ class OptionsParityTest {
                     values("http://127.0.0.1:8086", URI.create("http://127.0.0.1:8086"),
                             "https://example-abc.us-east-1.timestream-influxdb.amazonaws.com:8086",
                             URI.create("https://example-abc.us-east-1.timestream-influxdb.amazonaws.com:8086")),
-                    List.of("nohost", "ftp://host", "://x"), null),
+                    List.of("nohost", "ftp://host", "://x", "http://user:secret@host:8086"), null),
             new Option("influxdb.retention-policy", "influxdb_retention_policy", s -> s.storage().influxdb().retentionPolicy(),
                     values("autogen", "autogen"), List.of(), null),
             new Option("influxdb.token-file", "influxdb_token_file", s -> s.storage().influxdb().tokenFile(),

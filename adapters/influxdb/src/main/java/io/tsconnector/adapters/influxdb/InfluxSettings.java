@@ -41,6 +41,9 @@ public record InfluxSettings(URI url, String retentionPolicy, InfluxCredentials 
         if (retentionPolicy != null && retentionPolicy.isEmpty()) {
             retentionPolicy = null;
         }
+        if (url.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("invalid influxdb.url: credentials do not belong in the URL");
+        }
         credentials = Objects.requireNonNullElse(credentials, InfluxCredentials.none());
         timeout = Objects.requireNonNullElse(timeout, DEFAULT_TIMEOUT);
         if (timeout.isNegative() || timeout.isZero()) {

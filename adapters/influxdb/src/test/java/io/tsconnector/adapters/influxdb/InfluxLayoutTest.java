@@ -129,6 +129,23 @@ class InfluxLayoutTest {
     }
 
     @Test
+    void retentionPolicyIsWhereWritesGoAndReadsLook() {
+        server.createDatabase("rpdb");
+        server.query("rpdb", "CREATE RETENTION POLICY \"short\" ON \"rpdb\" DURATION 1000d REPLICATION 1");
+        InfluxHttp withRp = new InfluxHttp(InfluxSettings.of(server.uri(), InfluxCredentials.none()).withRetentionPolicy("short"));
+        Destination d = new Destination("rpdb", "t");
+        TimeSeries s = new TimeSeries(Labels.of("__name__", "kept"), List.of(new Sample(T0, 3)));
+        try (InfluxSeriesWriter w = new InfluxSeriesWriter(withRp)) {
+            assertEquals(1, w.write(Map.of(d, List.of(s))).written());
+        }
+        assertTrue(server.query("rpdb", "SELECT COUNT(*) FROM \"short\".\"t\"").contains(",1]"), "stored in the policy");
+        List<TimeSeries> got = new ArrayList<>();
+        new InfluxSeriesReader(withRp).read(d, SeriesQuery.of(T0, T0, Matcher.eq("__name__", "kept")), got::add);
+        assertEquals(List.of(s), got);
+        assertEquals(List.of(), read(d, Matcher.eq("__name__", "kept")), "not in the default policy");
+    }
+
+    @Test
     void tableThatWouldBeACommentLineFailsTheDestination() {
         server.createDatabase("commentdb");
         StoreResult r = write(new Destination("commentdb", "#t"), new TimeSeries(Labels.of("__name__", "m"),
