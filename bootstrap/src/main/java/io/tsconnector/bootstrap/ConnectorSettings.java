@@ -61,6 +61,8 @@ public record ConnectorSettings(
                     .append(" query-endpoint=").append(storage.queryEndpoint() == null ? "discovered" : storage.queryEndpoint());
             case LOCAL -> sb.append(" local.path=").append(storage.localPath());
             case MEMORY -> { }
+            case INFLUXDB -> sb.append(" influxdb.url=").append(storage.influxdb().url())
+                    .append(" influxdb.retention-policy=").append(storage.influxdb().retentionPolicy());
         }
         sb.append(" database-label=").append(databaseLabel).append(" table-label=").append(tableLabel)
                 .append(" default-database=").append(defaultDatabase).append(" default-table=").append(defaultTable)

@@ -104,6 +104,43 @@ final class Flags {
     @Parameter(names = "--web.shutdown-timeout", description = "How long in-flight requests may take to finish after SIGTERM, e.g. 10s or 1m.")
     String shutdownTimeout = "10s";
 
+    // ---- storage=influxdb (secrets only from files or INFLUXDB_TOKEN / INFLUXDB_PASSWORD, never a flag value)
+    @Parameter(names = "--influxdb.url", description = "storage=influxdb: base URL of the InfluxDB v1 API (/write, /query), e.g. https://host:8086.")
+    String influxdbUrl = "";
+
+    @Parameter(names = "--influxdb.retention-policy", description = "storage=influxdb: v1 retention policy (rp); empty for the database's default.")
+    String influxdbRetentionPolicy = "";
+
+    @Parameter(names = "--influxdb.token-file", description = "storage=influxdb: file holding the API token (Authorization: Token); else $INFLUXDB_TOKEN.")
+    String influxdbTokenFile = "";
+
+    @Parameter(names = "--influxdb.username", description = "storage=influxdb: v1 username; the password comes from --influxdb.password-file or $INFLUXDB_PASSWORD.")
+    String influxdbUsername = "";
+
+    @Parameter(names = "--influxdb.password-file", description = "storage=influxdb: file holding the v1 password of --influxdb.username.")
+    String influxdbPasswordFile = "";
+
+    @Parameter(names = "--influxdb.timeout", description = "storage=influxdb: limit of one HTTP request to InfluxDB, e.g. 10s.")
+    String influxdbTimeout = "10s";
+
+    @Parameter(names = "--influxdb.batch-size", description = "storage=influxdb: points per write request at most.")
+    String influxdbBatchSize = Integer.toString(InfluxOptions.DEFAULT.batchSize());
+
+    @Parameter(names = "--influxdb.gzip-min-bytes", description = "storage=influxdb: write bodies of at least this many bytes are gzip-compressed; -1 never; auto: 65536 unless InfluxDB is on a loopback address.")
+    String influxdbGzipMinBytes = "auto";
+
+    @Parameter(names = "--influxdb.read-parallelism", description = "storage=influxdb: queries a long remote-read query is split into by time, run at once (1 to 64).")
+    String influxdbReadParallelism = Integer.toString(InfluxOptions.DEFAULT.readParallelism());
+
+    InfluxOptions influxdb() {
+        return new InfluxOptions(InfluxOptions.url(influxdbUrl, "influxdb.url"), influxdbRetentionPolicy, influxdbTokenFile,
+                influxdbUsername, influxdbPasswordFile, InfluxOptions.duration(influxdbTimeout, "influxdb.timeout"),
+                InfluxOptions.integer(influxdbBatchSize, "influxdb.batch-size", 1),
+                InfluxOptions.gzipMinBytes(influxdbGzipMinBytes, "influxdb.gzip-min-bytes"),
+                InfluxOptions.readParallelism(influxdbReadParallelism, "influxdb.read-parallelism"));
+    }
+    // ---- end of storage=influxdb
+
     @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
     boolean help;
 
@@ -144,7 +181,7 @@ final class Flags {
         StorageSettings storageSettings = new StorageSettings(Storage.parse(storage), region,
                 endpoint(writeEndpoint, "write-base-endpoint"), endpoint(queryEndpoint, "query-base-endpoint"),
                 readRetries, maxWriteRetries, writeConcurrency, localPath,
-                parseBool(localCreateTables, "local.create-tables", null));
+                parseBool(localCreateTables, "local.create-tables", null), influxdb());
         if (!telemetryPath.startsWith("/") || telemetryPath.equals("/write") || telemetryPath.equals("/read")) {
             throw new IllegalArgumentException("invalid web.telemetry-path '" + telemetryPath
                     + "': must start with '/' and differ from /write and /read");

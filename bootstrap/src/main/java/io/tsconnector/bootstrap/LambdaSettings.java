@@ -19,7 +19,11 @@ final class LambdaSettings {
     static final List<String> VARIABLES = List.of("database_label", "table_label", "default_database", "default_table",
             "region", "max_retries", "max_read_retries", "max_write_retries", "enable_logging", "fail_on_long_label",
             "fail_on_invalid_sample_value", "log_level", "log_format", "storage", "write_base_endpoint",
-            "query_base_endpoint", "write_concurrency", "local_path", "local_create_tables");
+            "query_base_endpoint", "write_concurrency", "local_path", "local_create_tables",
+            // storage=influxdb
+            "influxdb_url", "influxdb_retention_policy", "influxdb_token_file", "influxdb_username",
+            "influxdb_password_file", "influxdb_timeout", "influxdb_batch_size", "influxdb_gzip_min_bytes",
+            "influxdb_read_parallelism");
 
     /** The only writable directory of a Lambda function is /tmp, so local storage defaults there. */
     static final String DEFAULT_LOCAL_PATH = "/tmp/data";
@@ -55,11 +59,28 @@ final class LambdaSettings {
                 Flags.endpoint(get(env, "write_base_endpoint", ""), "write_base_endpoint"),
                 Flags.endpoint(get(env, "query_base_endpoint", ""), "query_base_endpoint"),
                 readRetries, writeRetries, writeConcurrency, get(env, "local_path", DEFAULT_LOCAL_PATH),
-                Flags.parseBool(get(env, "local_create_tables", "true"), "local_create_tables", null));
+                Flags.parseBool(get(env, "local_create_tables", "true"), "local_create_tables", null), influxdb(env));
         return new ConnectorSettings(get(env, "database_label", ""), get(env, "table_label", ""),
                 get(env, "default_database", ""), get(env, "default_table", ""), NOT_LISTENING, "/metrics", policy, log,
                 storage, Limits.DEFAULT);
     }
+
+    // ---- storage=influxdb: the influxdb_* variables (secrets only from files or INFLUXDB_TOKEN / INFLUXDB_PASSWORD)
+    private static InfluxOptions influxdb(Map<String, String> env) {
+        InfluxOptions d = InfluxOptions.DEFAULT;
+        String timeout = get(env, "influxdb_timeout", "");
+        String batch = get(env, "influxdb_batch_size", "");
+        String gzip = get(env, "influxdb_gzip_min_bytes", "");
+        String parallelism = get(env, "influxdb_read_parallelism", "");
+        return new InfluxOptions(InfluxOptions.url(get(env, "influxdb_url", ""), "influxdb_url"),
+                get(env, "influxdb_retention_policy", ""), get(env, "influxdb_token_file", ""),
+                get(env, "influxdb_username", ""), get(env, "influxdb_password_file", ""),
+                timeout.isEmpty() ? d.timeout() : InfluxOptions.duration(timeout, "influxdb_timeout"),
+                batch.isEmpty() ? d.batchSize() : InfluxOptions.integer(batch, "influxdb_batch_size", 1),
+                gzip.isEmpty() ? d.gzipMinBytes() : InfluxOptions.gzipMinBytes(gzip, "influxdb_gzip_min_bytes"),
+                parallelism.isEmpty() ? d.readParallelism() : InfluxOptions.readParallelism(parallelism, "influxdb_read_parallelism"));
+    }
+    // ---- end of storage=influxdb
 
     /** One line for the start-up log. */
     static String summary(ConnectorSettings s) {
@@ -68,6 +89,7 @@ final class LambdaSettings {
             case TIMESTREAM -> sb.append(" region=").append(s.storage().region());
             case LOCAL -> sb.append(" local_path=").append(s.storage().localPath());
             case MEMORY -> { }
+            case INFLUXDB -> sb.append(" influxdb_url=").append(s.storage().influxdb().url());
         }
         return sb.append(" database_label=").append(s.databaseLabel()).append(" table_label=").append(s.tableLabel())
                 .append(" default_database=").append(s.defaultDatabase()).append(" default_table=")

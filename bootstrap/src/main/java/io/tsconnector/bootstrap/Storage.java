@@ -11,7 +11,9 @@ public enum Storage {
     /** The embedded Timestream-compatible engine on H2, under {@code --local.path}; no AWS account needed. */
     LOCAL,
     /** In-process memory; nothing survives a restart. For tests and trying the protocol. */
-    MEMORY;
+    MEMORY,
+    /** Timestream for InfluxDB, InfluxDB 2/3 or 1.x through the v1 API ({@code --influxdb.*} options). */
+    INFLUXDB;
 
     public static Storage parse(String value) {
         for (Storage s : values()) {

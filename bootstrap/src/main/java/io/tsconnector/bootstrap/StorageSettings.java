@@ -16,11 +16,20 @@ import java.net.URI;
  * @param localPath directory of the local engine's files, or {@code mem:NAME} ({@code --local.path}, default ./data)
  * @param localCreateTables whether the local engine creates databases and tables on first write
  *        ({@code --local.create-tables}, default true)
+ * @param influxdb the {@code --influxdb.*} options of {@code --storage=influxdb}
  */
 public record StorageSettings(Storage storage, String region, URI writeEndpoint, URI queryEndpoint, int maxReadRetries,
-                              int maxWriteRetries, int writeConcurrency, String localPath, boolean localCreateTables) {
+                              int maxWriteRetries, int writeConcurrency, String localPath, boolean localCreateTables,
+                              InfluxOptions influxdb) {
     public static final StorageSettings DEFAULT = new StorageSettings(Storage.TIMESTREAM, "us-east-1", null, null, 3, 3,
-            64, "./data", true);
+            64, "./data", true, InfluxOptions.DEFAULT);
+
+    /** Settings without InfluxDB options, for the other stores. */
+    public StorageSettings(Storage storage, String region, URI writeEndpoint, URI queryEndpoint, int maxReadRetries,
+                           int maxWriteRetries, int writeConcurrency, String localPath, boolean localCreateTables) {
+        this(storage, region, writeEndpoint, queryEndpoint, maxReadRetries, maxWriteRetries, writeConcurrency, localPath,
+                localCreateTables, InfluxOptions.DEFAULT);
+    }
 
     public StorageSettings {
         if (maxReadRetries < 0 || maxWriteRetries < 0) {
@@ -29,20 +38,27 @@ public record StorageSettings(Storage storage, String region, URI writeEndpoint,
         if (writeConcurrency < 1) {
             throw new IllegalArgumentException("invalid write.concurrency " + writeConcurrency + ": must be 1 or more");
         }
+        influxdb = java.util.Objects.requireNonNullElse(influxdb, InfluxOptions.DEFAULT);
     }
 
     public StorageSettings withStorage(Storage newStorage) {
         return new StorageSettings(newStorage, region, writeEndpoint, queryEndpoint, maxReadRetries, maxWriteRetries,
-                writeConcurrency, localPath, localCreateTables);
+                writeConcurrency, localPath, localCreateTables, influxdb);
     }
 
     public StorageSettings withLocalPath(String path) {
         return new StorageSettings(storage, region, writeEndpoint, queryEndpoint, maxReadRetries, maxWriteRetries,
-                writeConcurrency, path, localCreateTables);
+                writeConcurrency, path, localCreateTables, influxdb);
     }
 
     public StorageSettings withEndpoints(URI write, URI query) {
         return new StorageSettings(storage, region, write, query, maxReadRetries, maxWriteRetries, writeConcurrency,
-                localPath, localCreateTables);
+                localPath, localCreateTables, influxdb);
+    }
+
+    /** These settings on InfluxDB with the given options. */
+    public StorageSettings withInfluxdb(InfluxOptions options) {
+        return new StorageSettings(Storage.INFLUXDB, region, writeEndpoint, queryEndpoint, maxReadRetries, maxWriteRetries,
+                writeConcurrency, localPath, localCreateTables, options);
     }
 }

@@ -1,6 +1,9 @@
 package io.tsconnector.bootstrap;
 
 import io.prometheus.client.CollectorRegistry;
+import io.tsconnector.adapters.influxdb.InfluxHttp;
+import io.tsconnector.adapters.influxdb.InfluxSeriesReader;
+import io.tsconnector.adapters.influxdb.InfluxSeriesWriter;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
 import io.tsconnector.adapters.timestream.TimestreamClients;
 import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
@@ -33,6 +36,11 @@ final class StorageWiring {
             case TIMESTREAM -> timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries()),
                     TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
                             TimestreamClients.DEFAULT_QUERY_TIMEOUT), s, () -> { }, registry);
+            case INFLUXDB -> {
+                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()));
+                InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
+                yield new Store(writer, new InfluxSeriesReader(http), writer::close);
+            }
         };
     }
 

@@ -116,4 +116,16 @@ class FlagsTest {
         assertEquals(new InetSocketAddress("::1", 9000), Flags.parseListenAddress("[::1]:9000"));
         assertEquals(new InetSocketAddress(0), Flags.parseListenAddress(":0"));
     }
+
+    @Test
+    void influxdbStorageNeedsAUrlAndReadsSecretsOnlyFromFilesOrTheEnvironment() {
+        ConnectorSettings s = Flags.parse("--storage=influxdb", "--web.listen-address=127.0.0.1:0").toSettings();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Connector.start(s));
+        assertTrue(e.getMessage().contains("influxdb.url"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Flags.parse("--influxdb.token=secret"), "no flag takes a token");
+        assertThrows(IllegalArgumentException.class, () -> Flags.parse("--influxdb.password=secret"), "nor a password");
+        String summary = Flags.parse("--storage=influxdb", "--influxdb.url=http://127.0.0.1:8086",
+                "--influxdb.token-file=/run/secrets/t").toSettings().summary();
+        assertTrue(summary.contains("influxdb.url=http://127.0.0.1:8086"), summary);
+    }
 }

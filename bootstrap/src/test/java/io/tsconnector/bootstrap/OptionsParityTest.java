@@ -86,7 +86,8 @@ class OptionsParityTest {
             new Option("default-table", "default_table", ConnectorSettings::defaultTable,
                     values("promTable", "promTable"), List.of(), null),
             new Option("storage", "storage", s -> s.storage().storage(),
-                    values("timestream", Storage.TIMESTREAM, "local", Storage.LOCAL, "memory", Storage.MEMORY),
+                    values("timestream", Storage.TIMESTREAM, "local", Storage.LOCAL, "memory", Storage.MEMORY,
+                            "influxdb", Storage.INFLUXDB),
                     List.of("s3", "Timestream"), null),
             new Option("max-read-retries", "max_read_retries", s -> s.storage().maxReadRetries(),
                     values("0", 0, "7", 7), List.of("-1", "x"), null),
@@ -107,7 +108,30 @@ class OptionsParityTest {
             new Option("web.max-request-bytes", null, s -> s.limits().maxDecodedBytes(),
                     values("1048576", 1048576), List.of("0", "big"), null),
             new Option("read.max-samples", null, s -> s.limits().maxReadSamples(),
-                    values("1000", 1000L), List.of("0", "lots"), null));
+                    values("1000", 1000L), List.of("0", "lots"), null),
+            // storage=influxdb
+            new Option("influxdb.url", "influxdb_url", s -> s.storage().influxdb().url(),
+                    values("http://127.0.0.1:8086", URI.create("http://127.0.0.1:8086"),
+                            "https://example-abc.us-east-1.timestream-influxdb.amazonaws.com:8086",
+                            URI.create("https://example-abc.us-east-1.timestream-influxdb.amazonaws.com:8086")),
+                    List.of("nohost", "ftp://host", "://x", "http://user:secret@host:8086"), null),
+            new Option("influxdb.retention-policy", "influxdb_retention_policy", s -> s.storage().influxdb().retentionPolicy(),
+                    values("autogen", "autogen"), List.of(), null),
+            new Option("influxdb.token-file", "influxdb_token_file", s -> s.storage().influxdb().tokenFile(),
+                    values("/run/secrets/influx-token", "/run/secrets/influx-token"), List.of(), null),
+            new Option("influxdb.username", "influxdb_username", s -> s.storage().influxdb().username(),
+                    values("alice", "alice"), List.of(), null),
+            new Option("influxdb.password-file", "influxdb_password_file", s -> s.storage().influxdb().passwordFile(),
+                    values("/run/secrets/influx-password", "/run/secrets/influx-password"), List.of(), null),
+            new Option("influxdb.timeout", "influxdb_timeout", s -> s.storage().influxdb().timeout(),
+                    values("10s", java.time.Duration.ofSeconds(10), "500ms", java.time.Duration.ofMillis(500),
+                            "1m", java.time.Duration.ofMinutes(1)), List.of("soon", "0s", "11m", "-1s"), null),
+            new Option("influxdb.batch-size", "influxdb_batch_size", s -> s.storage().influxdb().batchSize(),
+                    values("5000", 5000, "1", 1), List.of("0", "-5", "many"), null),
+            new Option("influxdb.gzip-min-bytes", "influxdb_gzip_min_bytes", s -> s.storage().influxdb().gzipMinBytes(),
+                    values("auto", -2, "-1", -1, "0", 0, "65536", 65536), List.of("-2", "-3", "big"), null),
+            new Option("influxdb.read-parallelism", "influxdb_read_parallelism", s -> s.storage().influxdb().readParallelism(),
+                    values("1", 1, "4", 4, "64", 64), List.of("0", "65", "some"), null));
 
     private static ConnectorSettings flag(Option o, String value) {
         return Flags.parse("--" + o.flag() + "=" + value).toSettings();

@@ -10,6 +10,8 @@ public enum IgnoreReason {
     LONG_LABEL_VALUE("long_label_value", ErrorName.LONG_LABEL_NAME, Policy.LONG_LABEL),
     TOO_MANY_LABELS("too_many_labels", ErrorName.LONG_LABEL_NAME, Policy.LONG_LABEL),
     RESERVED_LABEL_NAME("reserved_label_name", ErrorName.LONG_LABEL_NAME, Policy.LONG_LABEL),
+    /** A label the store cannot hold unaltered (InfluxDB line protocol: a newline, an ambiguous backslash). */
+    UNSTORABLE_LABEL("unstorable_label", ErrorName.LONG_LABEL_NAME, Policy.LONG_LABEL),
     INVALID_SAMPLE_VALUE("invalid_sample_value", ErrorName.INVALID_SAMPLE_VALUE, Policy.SAMPLE_VALUE),
     STALE_MARKER("stale_marker", ErrorName.INVALID_SAMPLE_VALUE, Policy.SAMPLE_VALUE),
     MISSING_METRIC_NAME("missing_metric_name", ErrorName.LONG_LABEL_NAME, Policy.ALWAYS_REJECT),

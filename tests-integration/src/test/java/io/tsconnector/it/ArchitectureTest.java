@@ -35,7 +35,7 @@ class ArchitectureTest {
     /** Guards against rules that pass because the classes they speak about were not imported. */
     @ParameterizedTest
     @ValueSource(strings = {"domain", "application", "adapters.protocol", "adapters.http", "adapters.memory",
-            "bootstrap", "proto"})
+            "adapters.influxdb", "bootstrap", "proto"})
     void checkedPackageHasClasses(String pkg) {
         String name = ROOT + "." + pkg;
         assertTrue(CLASSES.stream().anyMatch(c -> c.getPackageName().equals(name)
@@ -62,7 +62,8 @@ class ArchitectureTest {
     void applicationUsesNoVendorOrTransportTypes() {
         noClasses().that().resideInAPackage(APPLICATION)
                 .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..", "com.google.protobuf..",
-                        "com.sun.net.httpserver..", ROOT + ".proto..", "io.prometheus..", ADAPTERS, BOOTSTRAP)
+                        "com.sun.net.httpserver..", ROOT + ".proto..", "io.prometheus..", "com.fasterxml.jackson..",
+                        ADAPTERS, BOOTSTRAP)
                 .check(CLASSES);
     }
 

@@ -3,6 +3,12 @@ package io.tsconnector.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tsconnector.adapters.influxdb.InfluxCredentials;
+import io.tsconnector.adapters.influxdb.InfluxHttp;
+import io.tsconnector.adapters.influxdb.InfluxSeriesReader;
+import io.tsconnector.adapters.influxdb.InfluxSeriesWriter;
+import io.tsconnector.adapters.influxdb.InfluxServer;
+import io.tsconnector.adapters.influxdb.InfluxSettings;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
 import io.tsconnector.adapters.timestream.TimestreamClients;
 import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
@@ -39,8 +45,10 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Read correctness: one table of (data set, matchers, range) run through the outbound port against the
  * in-memory store (Prometheus semantics by construction), local mode, local mode answering every query
- * first with an empty page, and the fake Timestream endpoint through the real SDK. Every store must return
- * exactly the series and samples the in-memory store returns; a few cases are also checked by hand.
+ * first with an empty page, the fake Timestream endpoint through the real SDK, and a real influxd through the
+ * v1 API. Every store must return exactly the series and samples the in-memory store returns, less the series
+ * the store declares it cannot hold ({@code SeriesWriter.checkLabels}: InfluxDB, a newline in a value); a
+ * few cases are also checked by hand.
  */
 class ReadCorrectnessTest {
     private static final Destination DEST = new Destination("readdb", "series");
@@ -49,9 +57,13 @@ class ReadCorrectnessTest {
     /** Rows of each "paged" series: more than one 1,000-row page, so a series spans pages. */
     private static final int PAGED_SAMPLES = 1_500;
 
-    enum Kind { MEMORY, LOCAL, LOCAL_EMPTY_FIRST_PAGE, FAKE_TIMESTREAM_SDK }
+    enum Kind { MEMORY, LOCAL, LOCAL_EMPTY_FIRST_PAGE, FAKE_TIMESTREAM_SDK, INFLUXDB }
 
     private record Opened(SeriesWriter writer, SeriesReader reader, AutoCloseable resources) {
+        /** Whether the store holds the series unaltered; the others it refuses and never returns. */
+        boolean holds(TimeSeries s) {
+            return writer.checkLabels(s.labels()) == null;
+        }
     }
 
     private static final Map<Kind, Opened> STORES = new EnumMap<>(Kind.class);
@@ -76,12 +88,28 @@ class ReadCorrectnessTest {
                     fakeWriter.close();
                     fake.close();
                 }));
+        STORES.put(Kind.INFLUXDB, influx());
         List<TimeSeries> data = dataSet();
         long samples = data.stream().mapToLong(s -> s.samples().size()).sum();
         for (Map.Entry<Kind, Opened> e : STORES.entrySet()) {
             StoreResult r = e.getValue().writer().write(Map.of(DEST, data));
-            assertEquals(samples, r.written(), e.getKey() + " wrote " + r);
+            long held = data.stream().filter(e.getValue()::holds).mapToLong(s -> s.samples().size()).sum();
+            assertEquals(held, r.written(), e.getKey() + " wrote " + r);
+            assertEquals(samples - held, r.rejected(), e.getKey() + " refused " + r);
         }
+        assertEquals(SAMPLES, samples - data.stream().filter(STORES.get(Kind.INFLUXDB)::holds)
+                .mapToLong(s -> s.samples().size()).sum(), "InfluxDB refuses exactly the series with a newline");
+    }
+
+    private static Opened influx() {
+        InfluxServer server = InfluxServer.start();
+        server.createDatabase(DEST.database());
+        InfluxHttp http = new InfluxHttp(InfluxSettings.of(server.uri(), InfluxCredentials.none()));
+        InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
+        return new Opened(writer, new InfluxSeriesReader(http), () -> {
+            writer.close();
+            server.close();
+        });
     }
 
     private static Opened local(String path, boolean emptyFirstPage) {
@@ -279,6 +307,7 @@ class ReadCorrectnessTest {
                     if (c.handChecked() != null) {
                         assertEquals(c.handChecked(), ids(expected), "hand-checked series of " + c.query());
                     }
+                    expected = expected.stream().filter(STORES.get(kind)::holds).toList();
                     List<TimeSeries> got = read(kind, c.query());
                     assertEquals(ids(expected), ids(got), "series of " + c.query());
                     assertEquals(expected, got, "labels and samples of " + c.query());
@@ -309,7 +338,7 @@ class ReadCorrectnessTest {
         for (SeriesQuery q : queries) {
             expected.add(read(Kind.MEMORY, q));
         }
-        for (Kind kind : List.of(Kind.LOCAL, Kind.LOCAL_EMPTY_FIRST_PAGE)) {
+        for (Kind kind : List.of(Kind.LOCAL, Kind.LOCAL_EMPTY_FIRST_PAGE, Kind.INFLUXDB)) {
             try (Connector connector = connectorOnLocal(kind)) {
                 assertEquals(expected, RemoteCalls.samples(RemoteCalls.read(connector.uri(), RemoteCalls.readRequest(queries))),
                         kind + " SAMPLES");

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tsconnector.adapters.influxdb.InfluxServer;
 import io.tsconnector.bootstrap.Connector;
+import io.tsconnector.bootstrap.InfluxOptions;
 import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.bootstrap.Storage;
 import io.tsconnector.bootstrap.StorageSettings;
@@ -25,7 +27,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * PromQL through local mode gives Prometheus' own answers: Prometheus #1 scrapes itself and a small target
  * (one label only on some series) and remote-writes to the connector on local storage; Prometheus #2 has
  * nothing but {@code remote_read} from the connector. Both answer the same instant and range queries at
- * fixed times inside the stored range, and the answers must be identical.
+ * fixed times inside the stored range, and the answers must be identical. The same runs on a real influxd.
  */
 class RealPrometheusReadTest {
     private static final List<String> INSTANT_QUERIES = List.of(
@@ -83,11 +85,25 @@ class RealPrometheusReadTest {
     @Test
     void remoteReadAnswersPromqlLikeThePrometheusThatScrapedTheData() throws Exception {
         PrometheusReadServer.requireBinary();
+        roundTrip(StorageSettings.DEFAULT.withStorage(Storage.LOCAL).withLocalPath(dir.resolve("local").toString()));
+    }
+
+    /** The same round trip with the connector on a real influxd ({@code --storage=influxdb}). */
+    @Test
+    void remoteReadFromInfluxdbAnswersPromqlLikeThePrometheusThatScrapedTheData() throws Exception {
+        PrometheusReadServer.requireBinary();
+        try (InfluxServer influx = InfluxServer.start()) {
+            influx.createDatabase("promDB");
+            roundTrip(StorageSettings.DEFAULT.withInfluxdb(InfluxOptions.of(influx.uri())));
+        }
+    }
+
+    private void roundTrip(StorageSettings storage) throws Exception {
         HttpServer target = demoTarget();
         ConnectorSettings settings = ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
                 .withDestinationLabels("PrometheusDatabaseLabel", "PrometheusTableLabel")
                 .withDefaultDestination("promDB", "promTable")
-                .withStorage(StorageSettings.DEFAULT.withStorage(Storage.LOCAL).withLocalPath(dir.resolve("local").toString()));
+                .withStorage(storage);
         try (Connector connector = Connector.start(settings)) {
             String scraper = """
                     global:

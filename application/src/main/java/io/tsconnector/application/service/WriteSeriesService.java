@@ -115,7 +115,8 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
         try {
             Destination destination = destinations.forSeries(labels);
             Labels stored = destinations.storedLabels(labels);
-            p = new Prepared(destination, stored, SampleValidator.checkLabels(stored));
+            Violation violation = SampleValidator.checkLabels(stored);
+            p = new Prepared(destination, stored, violation != null ? violation : writer.checkLabels(stored));
         } catch (DomainException e) {
             IgnoreReason reason = e.errorName() == ErrorName.MISSING_DATABASE_WITH_WRITE
                     ? IgnoreReason.MISSING_DATABASE : IgnoreReason.MISSING_TABLE;

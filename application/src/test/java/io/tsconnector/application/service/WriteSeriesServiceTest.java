@@ -109,6 +109,34 @@ class WriteSeriesServiceTest {
     }
 
     @Test
+    void labelsTheStoreCannotHoldAreSkippedWithTheirReasonOrRejectTheRequestWhenAsked() {
+        SeriesWriter picky = new SeriesWriter() {
+            @Override
+            public StoreResult write(Map<Destination, List<TimeSeries>> batch) {
+                return writer.write(batch);
+            }
+
+            @Override
+            public io.tsconnector.domain.Violation checkLabels(Labels stored) {
+                return "bad".equals(stored.metricName())
+                        ? new io.tsconnector.domain.Violation(IgnoreReason.UNSTORABLE_LABEL, "cannot hold " + stored) : null;
+            }
+        };
+        TimeSeries bad = ts(labels("bad", "d", "t"), 1, 2);
+        TimeSeries ok = ts(labels("ok", "d", "t"), 3);
+        WriteOutcome o = new WriteSeriesService(resolver, WritePolicy.DEFAULT, picky).write(WriteCommand.of(List.of(bad, ok)));
+        assertEquals(1, o.written());
+        assertEquals(2, o.ignored(IgnoreReason.UNSTORABLE_LABEL));
+        assertEquals("unstorable_label", IgnoreReason.UNSTORABLE_LABEL.metricLabel());
+        assertTrue(o.isComplete(), "skipped by the fail-on-long-label option");
+        writer.calls.clear();
+        NeverRetryException e = assertThrows(NeverRetryException.class, () -> new WriteSeriesService(resolver,
+                new WritePolicy(true, false), picky).write(WriteCommand.of(List.of(ok, bad))));
+        assertTrue(e.getMessage().contains("cannot hold"), e.getMessage());
+        assertTrue(writer.calls.isEmpty(), "nothing written");
+    }
+
+    @Test
     void missingDestinationIsCountedTheRestIsWrittenAndTheLossIsReported() {
         WriteOutcome o = write(WritePolicy.DEFAULT, ts(Labels.of("__name__", "a", "tbl", "t"), 1, 2),
                 ts(labels("b", "d", "t"), 3));

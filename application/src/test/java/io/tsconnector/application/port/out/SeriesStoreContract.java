@@ -107,10 +107,16 @@ public abstract class SeriesStoreContract {
     }
 
     @Test
-    void differentValueAtStoredTimestampIsRejectedAndOriginalKept() {
+    void differentValueAtStoredTimestampIsRejectedAndOriginalKeptOrReplacesItAsTheStoreDeclares() {
         Labels labels = Labels.of("__name__", "conflict", "a", "1");
         write(MAIN, series(labels, 1.0));
         StoreResult result = write(MAIN, series(labels, 2.0));
+        if (store.writer().keepsLastValue()) {
+            assertEquals(0, result.rejected(), "rejected");
+            assertEquals(1, result.written(), "written");
+            assertEquals(2.0, read(MAIN, T0, T0, Matcher.eq("__name__", "conflict")).get(0).samples().get(0).value());
+            return;
+        }
         assertEquals(1, result.rejected(), "rejected");
         assertTrue(!result.rejections().isEmpty(), "a reason is given");
         assertEquals(1.0, read(MAIN, T0, T0, Matcher.eq("__name__", "conflict")).get(0).samples().get(0).value());

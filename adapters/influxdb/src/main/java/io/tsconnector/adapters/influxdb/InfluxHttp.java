@@ -1,0 +1,213 @@
+package io.tsconnector.adapters.influxdb;
+
+import io.tsconnector.application.NeverRetryException;
+import io.tsconnector.application.RetryLaterException;
+import io.tsconnector.application.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * The InfluxDB v1 HTTP API on the JDK client: {@code POST /write} and {@code POST /query}, with retries
+ * (exponential backoff with jitter) of 429, 5xx and network errors, and the translation of everything
+ * else into the application's never-retry exceptions. One instance serves all threads.
+ */
+public final class InfluxHttp {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final long BACKOFF_BASE_MS = 25;
+    private static final long BACKOFF_MAX_MS = 2_000;
+    private static final int MAX_ERROR_TEXT = 1_000;
+    private static final Pattern NOT_FOUND = Pattern.compile("(?i)(database|retention policy|bucket) not found");
+
+    private final InfluxSettings settings;
+    private final HttpClient client;
+    private final String base;
+
+    public InfluxHttp(InfluxSettings settings) {
+        this.settings = settings;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        String u = settings.url().toString();
+        this.base = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    InfluxSettings settings() {
+        return settings;
+    }
+
+    /** What InfluxDB answered to a write that was not retried away. */
+    record WriteAnswer(int status, String error) {
+    }
+
+    /**
+     * Sends line protocol; retries 429, 5xx and network errors; returns the answer of any other status.
+     *
+     * @throws RetryLaterException when the retries are spent
+     */
+    WriteAnswer write(String database, byte[] body, int offset, int length, boolean gzip, String what) {
+        URI uri = URI.create(base + "/write?db=" + encode(database) + rp() + "&precision=ms");
+        HttpRequest.Builder b = request(uri).header("Content-Type", "text/plain; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body, offset, length));
+        if (gzip) {
+            b.header("Content-Encoding", "gzip");
+        }
+        HttpResponse<String> r = send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
+                settings.maxWriteRetries(), what, ignored -> { });
+        if (r.statusCode() / 100 == 2) {
+            return new WriteAnswer(r.statusCode(), null);
+        }
+        return new WriteAnswer(r.statusCode(), errorText(r.body(), r.headers().firstValue("X-Influxdb-Error").orElse(null)));
+    }
+
+    /**
+     * Runs one InfluxQL statement with a chunked answer and hands the open body to the reader; retries
+     * 429, 5xx and network errors before the body is handed over.
+     */
+    void query(String database, String influxQl, String what, BodyReader reader) {
+        String form = "db=" + encode(database) + rp() + "&epoch=ms&chunked=true&chunk_size=10000&q=" + encode(influxQl);
+        HttpRequest request = request(URI.create(base + "/query"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8)).build();
+        HttpResponse<InputStream> r = send(request, HttpResponse.BodyHandlers.ofInputStream(), settings.maxReadRetries(),
+                what, InfluxHttp::closeQuietly);
+        try (InputStream body = r.body()) {
+            if (r.statusCode() == 200) {
+                reader.read(body);
+                return;
+            }
+            String text = errorText(new String(body.readNBytes(MAX_ERROR_TEXT * 4), StandardCharsets.UTF_8),
+                    r.headers().firstValue("X-Influxdb-Error").orElse(null));
+            throw translate(what, r.statusCode(), text);
+        } catch (IOException e) {
+            // the answer broke off while it was read: the query may succeed again
+            throw new RetryLaterException(what + " failed while reading the answer: " + describe(e), e);
+        }
+    }
+
+    /**
+     * Sends a request, again after a network error or a 429/5xx answer (whose body is discarded) while
+     * retries are left; returns the last answer.
+     *
+     * @throws RetryLaterException when the retries are spent on network errors, or the thread is interrupted
+     */
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, int retries, String what,
+                                     java.util.function.Consumer<T> discard) {
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<T> r;
+            try {
+                r = client.send(request, handler);
+            } catch (IOException e) {
+                if (attempt < retries) {
+                    backoff(attempt);
+                    continue;
+                }
+                throw new RetryLaterException(what + " failed: " + describe(e), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetryLaterException(what + " was interrupted", e);
+            }
+            if (retryable(r.statusCode()) && attempt < retries) {
+                discard.accept(r.body());
+                backoff(attempt);
+                continue;
+            }
+            return r;
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // an answer being thrown away
+        }
+    }
+
+    /** Reads an open 200 answer of {@code /query}. */
+    @FunctionalInterface
+    interface BodyReader {
+        void read(InputStream body) throws IOException;
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.timeout());
+        String auth = settings.credentials().authorization();
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return b;
+    }
+
+    private String rp() {
+        return settings.retentionPolicy() == null ? "" : "&rp=" + encode(settings.retentionPolicy());
+    }
+
+    static boolean retryable(int status) {
+        return status == 429 || status >= 500;
+    }
+
+    /** The exception for a final non-2xx status of any call, other than a partial write or a 413 on a write. */
+    static StorageException translate(String what, int status, String error) {
+        String message = what + " failed: InfluxDB answered " + status + (error == null ? "" : ": " + error);
+        if (status == 401 || status == 403) {
+            return new NeverRetryException(NeverRetryException.Kind.ACCESS_DENIED, message);
+        }
+        if (status == 404 || (status == 400 && error != null && NOT_FOUND.matcher(error).find())) {
+            return new NeverRetryException(NeverRetryException.Kind.NOT_FOUND, message);
+        }
+        if (retryable(status)) {
+            return new RetryLaterException(message);
+        }
+        return new NeverRetryException(NeverRetryException.Kind.INVALID, message);
+    }
+
+    /** The exception for an error InfluxDB reported inside a 200 answer of {@code /query}. */
+    static StorageException queryError(String what, String error) {
+        String message = what + " failed: " + error;
+        if (NOT_FOUND.matcher(error).find()) {
+            return new NeverRetryException(NeverRetryException.Kind.NOT_FOUND, message);
+        }
+        if (error.contains("timeout") || error.contains("max concurrent queries")) {
+            return new RetryLaterException(message);
+        }
+        return new NeverRetryException(NeverRetryException.Kind.INVALID, message);
+    }
+
+    private static String errorText(String body, String header) {
+        String text = header != null && !header.isBlank() ? header : body;
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        text = text.strip();
+        if (text.startsWith("{\"error\":\"") && text.endsWith("\"}")) {
+            text = text.substring(10, text.length() - 2).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        return text.length() > MAX_ERROR_TEXT ? text.substring(0, MAX_ERROR_TEXT) + "..." : text;
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    private static void backoff(int attempt) {
+        long cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS << Math.min(attempt, 16));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryLaterException("interrupted while waiting to retry", e);
+        }
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
