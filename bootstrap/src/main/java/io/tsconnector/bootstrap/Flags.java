@@ -1,5 +1,8 @@
 package io.tsconnector.bootstrap;
 
+import io.tsconnector.bootstrap.logging.LogSettings;
+import io.tsconnector.bootstrap.webconfig.WebConfigFile;
+
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;

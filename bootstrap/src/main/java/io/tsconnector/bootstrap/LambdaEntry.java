@@ -1,5 +1,9 @@
 package io.tsconnector.bootstrap;
 
+import io.tsconnector.bootstrap.logging.ConnectorLoggerFinder;
+import io.tsconnector.bootstrap.logging.JulBridge;
+import io.tsconnector.bootstrap.logging.LogSettings;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;

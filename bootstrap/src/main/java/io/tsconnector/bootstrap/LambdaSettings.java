@@ -1,5 +1,7 @@
 package io.tsconnector.bootstrap;
 
+import io.tsconnector.bootstrap.logging.LogSettings;
+
 import io.tsconnector.adapters.protocol.Limits;
 import io.tsconnector.application.service.WritePolicy;
 import io.tsconnector.domain.ErrorName;

@@ -1,5 +1,7 @@
 package io.tsconnector.bootstrap;
 
+import io.tsconnector.bootstrap.logging.ConnectorLoggerFinder;
+
 import io.tsconnector.adapters.http.InboundSecurity;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;

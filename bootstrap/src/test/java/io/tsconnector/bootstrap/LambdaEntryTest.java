@@ -1,5 +1,8 @@
 package io.tsconnector.bootstrap;
 
+import io.tsconnector.bootstrap.logging.ConnectorLoggerFinder;
+import io.tsconnector.bootstrap.logging.LogSettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package io.tsconnector.bootstrap;
 
+import io.tsconnector.bootstrap.logging.LogSettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
