@@ -64,6 +64,7 @@ public final class Connector implements AutoCloseable {
                                    SeriesReader reader, AutoCloseable resources) {
         CollectorRegistry registry = new CollectorRegistry(true);
         DefaultExports.register(registry);
+        BuildInfo.CURRENT.register(registry);
         ConnectorMetrics metrics = new ConnectorMetrics(registry);
         Endpoints endpoints = Endpoints.wire(settings, writer, reader, metrics);
         if (!endpoints.destinations().isConfigured()) {

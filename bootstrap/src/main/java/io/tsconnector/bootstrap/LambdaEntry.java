@@ -1,9 +1,5 @@
 package io.tsconnector.bootstrap;
 
-import io.tsconnector.bootstrap.logging.ConnectorLoggerFinder;
-import io.tsconnector.bootstrap.logging.JulBridge;
-import io.tsconnector.bootstrap.logging.LogSettings;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -13,6 +9,9 @@ import io.tsconnector.adapters.lambda.ApiGatewayV2Handler;
 import io.tsconnector.adapters.protocol.ConnectorMetrics;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
+import io.tsconnector.bootstrap.logging.ConnectorLoggerFinder;
+import io.tsconnector.bootstrap.logging.JulBridge;
+import io.tsconnector.bootstrap.logging.LogSettings;
 import io.tsconnector.domain.ErrorName;
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -80,7 +79,8 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
             return cannotServe(400, ErrorName.MISSING_DESTINATION.text() + ": set the environment variables "
                     + "database_label and table_label (or default_database and default_table) of the Lambda function");
         }
-        LOG.log(Level.INFO, "Timestream Prometheus connector ready on AWS Lambda: " + LambdaSettings.summary(settings));
+        LOG.log(Level.INFO, "Timestream Prometheus connector " + BuildInfo.CURRENT.version() + " (revision "
+                + BuildInfo.CURRENT.revision() + ") ready on AWS Lambda: " + LambdaSettings.summary(settings));
         return new ApiGatewayV2Handler(endpoints.write(), endpoints.read());
     }
 

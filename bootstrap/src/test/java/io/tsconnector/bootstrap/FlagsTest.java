@@ -1,12 +1,11 @@
 package io.tsconnector.bootstrap;
 
-import io.tsconnector.bootstrap.logging.LogSettings;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tsconnector.bootstrap.logging.LogSettings;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,8 +113,8 @@ class FlagsTest {
 
     @Test
     void listenAddressForms() {
-        assertEquals(new InetSocketAddress("127.0.0.1", 9000), Flags.parseListenAddress("127.0.0.1:9000"));
-        assertEquals(new InetSocketAddress("::1", 9000), Flags.parseListenAddress("[::1]:9000"));
-        assertEquals(new InetSocketAddress(0), Flags.parseListenAddress(":0"));
+        assertEquals(new InetSocketAddress("127.0.0.1", 9000), Option.Parser.LISTEN_ADDRESS.parse("127.0.0.1:9000", "--web.listen-address"));
+        assertEquals(new InetSocketAddress("::1", 9000), Option.Parser.LISTEN_ADDRESS.parse("[::1]:9000", "--web.listen-address"));
+        assertEquals(new InetSocketAddress(0), Option.Parser.LISTEN_ADDRESS.parse(":0", "--web.listen-address"));
     }
 }

@@ -43,7 +43,7 @@ class SecurityFlagsTest {
         assertTrue(twice.contains("TLS is configured twice"), twice);
         String half = assertThrows(IllegalArgumentException.class,
                 () -> Flags.parse("--tls-certificate=" + cert.certificate).toSecurity()).getMessage();
-        assertTrue(half.contains("--tls-certificate and --tls-key must be given together"), half);
+        assertTrue(half.contains("(--tls-certificate and --tls-key) must be given together"), half);
         String missing = assertThrows(IllegalArgumentException.class,
                 () -> Flags.parse("--web.config.file=" + dir.resolve("none.yml")).toSecurity()).getMessage();
         assertTrue(missing.startsWith("cannot read web.config.file"), missing);
