@@ -28,17 +28,24 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
     /** Built on first use, i.e. in the container's init phase, and shared by every invocation it serves. */
     private static final class Container {
         static final ApiGatewayV2Handler HANDLER = fromEnvironment(System.getenv());
+        static final LambdaBasicAuth AUTH = LambdaBasicAuth.fromEnvironment(System.getenv());
     }
 
     private final ApiGatewayV2Handler handler;
+    private final LambdaBasicAuth auth;
 
     /** Called by the Lambda runtime. */
     public LambdaEntry() {
-        this(Container.HANDLER);
+        this(Container.HANDLER, Container.AUTH);
     }
 
     LambdaEntry(ApiGatewayV2Handler handler) {
+        this(handler, LambdaBasicAuth.OPEN);
+    }
+
+    LambdaEntry(ApiGatewayV2Handler handler, LambdaBasicAuth auth) {
         this.handler = handler;
+        this.auth = auth;
     }
 
     ApiGatewayV2Handler handler() {
@@ -47,7 +54,8 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return handler.handle(event);
+        APIGatewayV2HTTPResponse refused = auth.refusal(event);
+        return refused != null ? refused : handler.handle(event);
     }
 
     /** The handler the environment describes; never throws. */
