@@ -59,8 +59,8 @@ public final class Main {
             return 1;
         }
         BuildInfo build = BuildInfo.CURRENT;
-        log.log(System.Logger.Level.INFO, "Timestream Prometheus connector " + build.version() + " (revision "
-                + build.revision() + ", java " + build.javaVersion() + ") started: " + settings.summary()
+        log.log(System.Logger.Level.INFO, "Timestream Prometheus connector started: version=" + build.version()
+                + " revision=" + build.revision() + " java=" + build.javaVersion() + " " + settings.summary()
                 + (security.tls() != null ? " tls=true" : "")
                 + (security.users() == null ? "" : " basic-auth-users=" + security.users().names().size())
                 + " shutdown-timeout=" + graceSeconds + "s (" + connector.uri().getScheme() + " port " + connector.port() + ")");
@@ -99,7 +99,7 @@ public final class Main {
             if (previous == SignalHandler.SIG_IGN) {
                 // HotSpot installs no handler for a SIGINT the process inherited as ignored (a JVM started with '&'
                 // from a non-interactive script), and Java cannot reset that disposition without native code.
-                return "SIGINT was ignored when the connector started (started in the background by a script?), so Ctrl-C "
+                return "SIGINT was already ignored when the process began (run in the background by a script?), so Ctrl-C "
                         + "and kill -INT do nothing: stop it with SIGTERM (kill), or start it with 'env --default-signal=INT' "
                         + "or job control ('set -m') in the script";
             }

@@ -35,8 +35,6 @@ class ArchitectureTest {
     private static final String BOOTSTRAP = ROOT + ".bootstrap..";
     private static final String BOOTSTRAP_LOGGING = ROOT + ".bootstrap.logging..";
     private static final String BOOTSTRAP_WEBCONFIG = ROOT + ".bootstrap.webconfig..";
-    private static final String APPLICATION_IN = ROOT + ".application.port.in..";
-    private static final String APPLICATION_OUT = ROOT + ".application.port.out..";
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -124,16 +122,6 @@ class ArchitectureTest {
         slices().matching(ROOT + ".adapters.(*)..")
                 .should().notDependOnEachOther()
                 .ignoreDependency(alwaysTrue(), resideInAPackage(PROTOCOL))
-                .check(CLASSES);
-    }
-
-    @Test
-    void inboundAndOutboundPortsDoNotDependOnEachOther() {
-        noClasses().that().resideInAPackage(APPLICATION_IN)
-                .should().dependOnClassesThat().resideInAPackage(APPLICATION_OUT)
-                .check(CLASSES);
-        noClasses().that().resideInAPackage(APPLICATION_OUT)
-                .should().dependOnClassesThat().resideInAPackage(APPLICATION_IN)
                 .check(CLASSES);
     }
 
