@@ -92,6 +92,25 @@ class ProcessLifecycleTest {
         awaitLog("Stopped");
     }
 
+    /** The jar's manifest and {@code --version} name the same build. */
+    @Test
+    void versionAndManifestAgree() throws Exception {
+        java.util.jar.Attributes manifest;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jar().toFile())) {
+            manifest = jar.getManifest().getMainAttributes();
+        }
+        String version = manifest.getValue("Implementation-Version");
+        String revision = manifest.getValue("Build-Revision");
+        assertTrue(version != null && revision != null && manifest.getValue("Build-Date") != null, manifest.toString());
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar().toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertTrue(p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("timestream-prometheus-connector, version " + version + " "), out);
+        assertTrue(out.contains("revision: " + revision + ")"), out);
+    }
+
     @Test
     void sigintStopsItLikeSigterm() throws Exception {
         int port = PrometheusServer.freePort();
