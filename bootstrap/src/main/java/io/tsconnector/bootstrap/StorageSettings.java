@@ -40,9 +40,4 @@ public record StorageSettings(Storage storage, String region, URI writeEndpoint,
         return new StorageSettings(storage, region, writeEndpoint, queryEndpoint, maxReadRetries, maxWriteRetries,
                 writeConcurrency, path, localCreateTables);
     }
-
-    public StorageSettings withEndpoints(URI write, URI query) {
-        return new StorageSettings(storage, region, write, query, maxReadRetries, maxWriteRetries, writeConcurrency,
-                localPath, localCreateTables);
-    }
 }
