@@ -27,7 +27,7 @@ record BuildInfo(String version, String revision, String branch, String buildDat
                 System.getProperty("java.version", "unknown"));
     }
 
-    /** A value the build filled in; {@code unknown} for a missing one or an unfiltered {@code ${...}}. */
+    /** A value the build wrote; {@code unknown} for a missing one or an unset {@code ${...}} property. */
     private static String known(Properties p, String key) {
         String v = p.getProperty(key, "").trim();
         return v.isEmpty() || v.startsWith("${") ? "unknown" : v;
