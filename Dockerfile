@@ -26,5 +26,13 @@ WORKDIR /app
 COPY --from=build --chown=10001:10001 /src/bootstrap/target/timestream-prometheus-connector.jar /app/timestream-prometheus-connector.jar
 USER 10001:10001
 EXPOSE 9201
-# exec form: java is PID 1 and receives docker stop's SIGTERM itself, so in-flight requests are drained
-ENTRYPOINT ["java", "-jar", "/app/timestream-prometheus-connector.jar"]
+# Local mode keeps its files under ./data, i.e. /app/data: a volume, so data outlives the container.
+VOLUME ["/app/data"]
+# The image has no curl: the jar itself asks /-/healthy (exit 0 on 2xx). A small JVM that starts fast; with
+# another --web.listen-address, override it: docker run --health-cmd 'java -jar ... --health-check=URL'.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["java", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", "/app/timestream-prometheus-connector.jar", "--health-check=http://127.0.0.1:9201/-/healthy"]
+# exec form: java is PID 1 and receives docker stop's SIGTERM itself, so in-flight requests are drained.
+# The heap follows the container's memory limit (the JVM's default is a quarter of it); exit on
+# OutOfMemoryError so the orchestrator restarts the container instead of leaving it half-working.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/timestream-prometheus-connector.jar"]

@@ -64,11 +64,12 @@ public final class Connector implements AutoCloseable {
     private static Connector start(ConnectorSettings settings, InboundSecurity security, SeriesWriter writer,
                                    SeriesReader reader, AutoCloseable resources, CollectorRegistry registry) {
         DefaultExports.register(registry);
+        BuildInfo.CURRENT.register(registry);
         ConnectorMetrics metrics = new ConnectorMetrics(registry);
         Endpoints endpoints = Endpoints.wire(settings, writer, reader, metrics);
         if (!endpoints.destinations().isConfigured()) {
-            LOG.log(System.Logger.Level.WARNING, "No destination is configured: set --database-label and --table-label "
-                    + "(or --default-database and --default-table); until then every write and read is rejected with 400");
+            LOG.log(System.Logger.Level.WARNING, "No destination is configured: set --storage.database-label and --storage.table-label "
+                    + "(or --storage.default-database and --storage.default-table); until then every write and read is rejected with 400");
         }
         try {
             ConnectorHttpServer server = new ConnectorHttpServer(

@@ -2,7 +2,10 @@ package io.tsconnector.bootstrap;
 
 import io.tsconnector.adapters.protocol.Limits;
 import io.tsconnector.application.service.WritePolicy;
+import io.tsconnector.bootstrap.logging.LogSettings;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 
 /**
  * Immutable settings of a connector process, built from flags (standalone) or environment variables
@@ -51,22 +54,54 @@ public record ConnectorSettings(
                 telemetryPath, writePolicy, log, newStorage, limits);
     }
 
-    /** One line for the start-up log. */
+    /**
+     * One line for the start-up log: the listen address as a user writes it ({@code :9201}), the local path
+     * absolute, and options that are not set left out.
+     */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append("listen-address=").append(listenAddress).append(" storage=").append(storage.storage().text());
+        sb.append("listen-address=").append(listenAddressText(listenAddress)).append(" storage=").append(storage.storage().text());
         switch (storage.storage()) {
             case TIMESTREAM -> sb.append(" region=").append(storage.region())
                     .append(" write-endpoint=").append(storage.writeEndpoint() == null ? "discovered" : storage.writeEndpoint())
                     .append(" query-endpoint=").append(storage.queryEndpoint() == null ? "discovered" : storage.queryEndpoint());
-            case LOCAL -> sb.append(" local.path=").append(storage.localPath());
+            case LOCAL -> sb.append(" local.path=").append(localPathText(storage.localPath()));
             case MEMORY -> { }
             case INFLUXDB -> sb.append(" influxdb.url=").append(storage.influxdb().url())
                     .append(" influxdb.retention-policy=").append(storage.influxdb().retentionPolicy());
         }
-        sb.append(" database-label=").append(databaseLabel).append(" table-label=").append(tableLabel)
-                .append(" default-database=").append(defaultDatabase).append(" default-table=").append(defaultTable)
-                .append(" telemetry-path=").append(telemetryPath);
+        appendIfSet(sb, "database-label", databaseLabel);
+        appendIfSet(sb, "table-label", tableLabel);
+        appendIfSet(sb, "default-database", defaultDatabase);
+        appendIfSet(sb, "default-table", defaultTable);
+        sb.append(" telemetry-path=").append(telemetryPath);
         return sb.toString();
+    }
+
+    /** {@code :9201} for every interface, else {@code host:port} ({@code [::1]:9201} for IPv6). */
+    static String listenAddressText(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        if (ip == null) {
+            return address.getHostString() + ":" + address.getPort();
+        }
+        if (ip.isAnyLocalAddress()) {
+            return ":" + address.getPort();
+        }
+        String host = ip.getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** A directory made absolute, so the log says where data really is; {@code mem:NAME} unchanged. */
+    static String localPathText(String path) {
+        if (path.startsWith("mem:")) {
+            return path;
+        }
+        return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
+    static void appendIfSet(StringBuilder sb, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            sb.append(' ').append(name).append('=').append(value);
+        }
     }
 }

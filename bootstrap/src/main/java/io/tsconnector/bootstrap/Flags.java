@@ -3,203 +3,84 @@ package io.tsconnector.bootstrap;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.Parameterized;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.WrappedParameter;
 import io.tsconnector.adapters.http.BasicAuthUsers;
 import io.tsconnector.adapters.http.InboundSecurity;
 import io.tsconnector.adapters.http.PemTls;
-import io.tsconnector.adapters.protocol.Limits;
-import io.tsconnector.application.service.WritePolicy;
-import io.tsconnector.domain.ErrorName;
-import java.net.InetSocketAddress;
+import io.tsconnector.bootstrap.webconfig.WebConfigFile;
+import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 
-/** Command-line flags of the standalone connector, with the documented names and defaults. */
-@Parameters(separators = "=")
+/**
+ * Command-line flags of the standalone connector. JCommander parses them, with its parameters built from the
+ * option table ({@link Options}) rather than from annotated fields: each spelling of each option becomes one
+ * JCommander parameter that records the text it was given, so the table is the only definition.
+ */
 final class Flags {
-    /** The values Go's strconv.ParseBool accepts, which the documented options accept. */
-    static final Set<String> TRUE_VALUES = Set.of("1", "t", "T", "TRUE", "true", "True");
-    static final Set<String> FALSE_VALUES = Set.of("0", "f", "F", "FALSE", "false", "False");
+    static final String PROGRAM = "timestream-prometheus-connector";
 
-    @Parameter(names = "--database-label", description = "The Prometheus label containing the database name.")
-    String databaseLabel = "";
+    private final OptionValues values;
 
-    @Parameter(names = "--table-label", description = "The Prometheus label containing the table name.")
-    String tableLabel = "";
-
-    @Parameter(names = "--default-database", description = "Database for series and queries without the database label.")
-    String defaultDatabase = "";
-
-    @Parameter(names = "--default-table", description = "Table for series and queries without the table label.")
-    String defaultTable = "";
-
-    @Parameter(names = "--region", description = "The signing region for the Amazon Timestream service.")
-    String region = "us-east-1";
-
-    @Parameter(names = "--web.listen-address", description = "Address to listen on for write and read requests and telemetry.")
-    String listenAddress = ":9201";
-
-    @Parameter(names = "--web.telemetry-path", description = "Path under which to expose the connector's metrics.")
-    String telemetryPath = "/metrics";
-
-    @Parameter(names = "--web.max-request-bytes", description = "Largest decompressed request body; larger requests get 413.")
-    int maxRequestBytes = Limits.DEFAULT.maxDecodedBytes();
-
-    @Parameter(names = "--read.max-samples", description = "Most samples one remote read response may hold; more gives 400.")
-    long maxReadSamples = Limits.DEFAULT.maxReadSamples();
-
-    @Parameter(names = "--max-retries", description = "The maximum number of times a read request to Timestream is retried on recoverable errors.")
-    int maxRetries = 3;
-
-    @Parameter(names = "--max-read-retries", description = "Retries of a failed Timestream Query call (overrides --max-retries).")
-    Integer maxReadRetries;
-
-    @Parameter(names = "--max-write-retries", description = "Retries of a failed Timestream WriteRecords call.")
-    int maxWriteRetries = 3;
-
-    @Parameter(names = "--write.concurrency", description = "WriteRecords calls in flight at once, shared by all requests.")
-    int writeConcurrency = StorageSettings.DEFAULT.writeConcurrency();
-
-    @Parameter(names = "--write-base-endpoint", description = "Endpoint for Timestream writes (e.g. a VPC endpoint); disables endpoint discovery.")
-    String writeEndpoint = "";
-
-    @Parameter(names = "--query-base-endpoint", description = "Endpoint for Timestream queries (e.g. a VPC endpoint); disables endpoint discovery.")
-    String queryEndpoint = "";
-
-    @Parameter(names = "--local.path", description = "Directory of the local storage's files (storage=local), or mem:NAME for memory only.")
-    String localPath = "./data";
-
-    @Parameter(names = "--local.create-tables", description = "Create databases and tables on first write in local storage: true or false.")
-    String localCreateTables = "true";
-
-    @Parameter(names = "--enable-logging", description = "Enables or disables logging: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False.")
-    String enableLogging = "true";
-
-    @Parameter(names = "--fail-on-long-label", description = "Reject the whole write request when a series breaks a Timestream name limit, instead of skipping the series.")
-    String failOnLongLabel = "false";
-
-    @Parameter(names = {"--fail-on-invalid-sample-value", "--fail-on-invalid-sample"},
-            description = "Reject the whole write request on a non-finite sample value, instead of skipping the sample.")
-    String failOnInvalidSampleValue = "false";
-
-    @Parameter(names = "--log.level", description = "Log level: debug, info, warn, error.")
-    String logLevel = "info";
-
-    @Parameter(names = "--log.format", description = "Log format: logfmt, json.")
-    String logFormat = "logfmt";
-
-    @Parameter(names = "--storage", description = "Where samples are stored: timestream, local (embedded engine, no AWS account), memory.")
-    String storage = "timestream";
-
-    @Parameter(names = "--tls-certificate", description = "PEM certificate chain (server certificate first) to serve HTTPS with; needs --tls-key.")
-    String tlsCertificate = "";
-
-    @Parameter(names = "--tls-key", description = "PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) of --tls-certificate.")
-    String tlsKey = "";
-
-    @Parameter(names = "--web.config.file", description = "Prometheus exporter web configuration file: tls_server_config and basic_auth_users (bcrypt).")
-    String webConfigFile = "";
-
-    @Parameter(names = "--web.shutdown-timeout", description = "How long in-flight requests may take to finish after SIGTERM, e.g. 10s or 1m.")
-    String shutdownTimeout = "10s";
-
-    // ---- storage=influxdb (secrets only from files or INFLUXDB_TOKEN / INFLUXDB_PASSWORD, never a flag value)
-    @Parameter(names = "--influxdb.url", description = "storage=influxdb: base URL of the InfluxDB v1 API (/write, /query), e.g. https://host:8086.")
-    String influxdbUrl = "";
-
-    @Parameter(names = "--influxdb.retention-policy", description = "storage=influxdb: v1 retention policy (rp); empty for the database's default.")
-    String influxdbRetentionPolicy = "";
-
-    @Parameter(names = "--influxdb.token-file", description = "storage=influxdb: file holding the API token (Authorization: Token); else $INFLUXDB_TOKEN.")
-    String influxdbTokenFile = "";
-
-    @Parameter(names = "--influxdb.username", description = "storage=influxdb: v1 username; the password comes from --influxdb.password-file or $INFLUXDB_PASSWORD.")
-    String influxdbUsername = "";
-
-    @Parameter(names = "--influxdb.password-file", description = "storage=influxdb: file holding the v1 password of --influxdb.username.")
-    String influxdbPasswordFile = "";
-
-    @Parameter(names = "--influxdb.timeout", description = "storage=influxdb: limit of one HTTP request to InfluxDB, e.g. 10s.")
-    String influxdbTimeout = "10s";
-
-    @Parameter(names = "--influxdb.batch-size", description = "storage=influxdb: points per write request at most.")
-    String influxdbBatchSize = Integer.toString(InfluxOptions.DEFAULT.batchSize());
-
-    @Parameter(names = "--influxdb.gzip-min-bytes", description = "storage=influxdb: write bodies of at least this many bytes are gzip-compressed; -1 never; auto: 65536 unless InfluxDB is on a loopback address.")
-    String influxdbGzipMinBytes = "auto";
-
-    @Parameter(names = "--influxdb.read-parallelism", description = "storage=influxdb: queries a long remote-read query is split into by time, run at once (1 to 64).")
-    String influxdbReadParallelism = Integer.toString(InfluxOptions.DEFAULT.readParallelism());
-
-    InfluxOptions influxdb() {
-        return new InfluxOptions(InfluxOptions.url(influxdbUrl, "influxdb.url"), influxdbRetentionPolicy, influxdbTokenFile,
-                influxdbUsername, influxdbPasswordFile, InfluxOptions.duration(influxdbTimeout, "influxdb.timeout"),
-                InfluxOptions.integer(influxdbBatchSize, "influxdb.batch-size", 1),
-                InfluxOptions.gzipMinBytes(influxdbGzipMinBytes, "influxdb.gzip-min-bytes"),
-                InfluxOptions.readParallelism(influxdbReadParallelism, "influxdb.read-parallelism"));
+    private Flags(OptionValues values) {
+        this.values = values;
     }
-    // ---- end of storage=influxdb
 
-    @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
-    boolean help;
+    OptionValues values() {
+        return values;
+    }
+
+    boolean help() {
+        return values.get(Options.HELP);
+    }
+
+    boolean version() {
+        return values.get(Options.VERSION);
+    }
 
     /**
-     * Parses the arguments.
+     * Parses the arguments ({@code --name=value} or {@code --name value}; a repeated flag takes its last value).
      *
-     * @throws IllegalArgumentException with one line saying what is wrong
+     * @throws IllegalArgumentException with one line saying what is wrong, e.g. {@code unknown flag '--x', try --help}
      */
     static Flags parse(String... args) {
-        Flags flags = new Flags();
+        OptionValues values = OptionValues.commandLine();
+        Sink sink = new Sink(values);
+        JCommander jc = new JCommander();
+        jc.setProgramName(PROGRAM);
+        jc.setAllowParameterOverwriting(true);
+        jc.setParameterizedParser(object -> object == sink ? sink.parameters() : List.of());
+        jc.addObject(sink);
         try {
-            JCommander.newBuilder().addObject(flags).programName("timestream-prometheus-connector").build().parse(args);
+            jc.parse(args);
         } catch (ParameterException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return flags;
-    }
-
-    static String usage() {
-        StringBuilder sb = new StringBuilder();
-        JCommander.newBuilder().addObject(new Flags()).programName("timestream-prometheus-connector").build().getUsageFormatter().usage(sb);
-        return sb.toString();
+        if (!sink.strays.isEmpty()) {
+            String stray = sink.strays.get(0);
+            if (stray.startsWith("-")) {
+                int eq = stray.indexOf('=');
+                throw new IllegalArgumentException("unknown flag '" + (eq < 0 ? stray : stray.substring(0, eq)) + "', try --help");
+            }
+            throw new IllegalArgumentException("unexpected argument '" + stray + "', try --help");
+        }
+        return new Flags(values);
     }
 
     /** The settings these flags describe; validates every value. */
     ConnectorSettings toSettings() {
-        LogSettings log = new LogSettings(parseBool(enableLogging, "enable-logging", ErrorName.PARSE_ENABLE_LOGGING),
-                LogSettings.Level.parse(logLevel), LogSettings.Format.parse(logFormat));
-        WritePolicy policy = new WritePolicy(parseBool(failOnLongLabel, "fail-on-long-label", ErrorName.PARSE_METRIC_LABEL),
-                parseBool(failOnInvalidSampleValue, "fail-on-invalid-sample-value", ErrorName.PARSE_SAMPLE_OPTION));
-        if (maxRetries < 0) {
-            throw new IllegalArgumentException("invalid max-retries " + maxRetries + ": must be 0 or more");
-        }
-        int readRetries = maxReadRetries == null ? maxRetries : maxReadRetries;
-        if (readRetries < 0 || maxWriteRetries < 0) {
-            throw new IllegalArgumentException("invalid max-read-retries/max-write-retries: must be 0 or more");
-        }
-        StorageSettings storageSettings = new StorageSettings(Storage.parse(storage), region,
-                endpoint(writeEndpoint, "write-base-endpoint"), endpoint(queryEndpoint, "query-base-endpoint"),
-                readRetries, maxWriteRetries, writeConcurrency, localPath,
-                parseBool(localCreateTables, "local.create-tables", null), influxdb());
-        if (!telemetryPath.startsWith("/") || telemetryPath.equals("/write") || telemetryPath.equals("/read")) {
-            throw new IllegalArgumentException("invalid web.telemetry-path '" + telemetryPath
-                    + "': must start with '/' and differ from /write and /read");
-        }
-        if (maxRequestBytes <= 0) {
-            throw new IllegalArgumentException("invalid web.max-request-bytes " + maxRequestBytes + ": must be positive");
-        }
-        if (maxReadSamples <= 0) {
-            throw new IllegalArgumentException("invalid read.max-samples " + maxReadSamples + ": must be positive");
-        }
-        Limits limits;
-        try {
-            limits = new Limits(maxRequestBytes, maxReadSamples);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid limit: " + e.getMessage(), e);
-        }
-        return new ConnectorSettings(databaseLabel, tableLabel, defaultDatabase, defaultTable,
-                parseListenAddress(listenAddress), telemetryPath, policy, log, storageSettings, limits);
+        return Options.settings(values);
+    }
+
+    /** {@code --web.shutdown-timeout} in whole seconds. */
+    int shutdownTimeoutSeconds() {
+        return values.get(Options.SHUTDOWN_TIMEOUT);
     }
 
     /**
@@ -208,17 +89,21 @@ final class Flags {
      * @throws IllegalArgumentException one line naming the file or flag that is wrong
      */
     InboundSecurity toSecurity() {
-        if (tlsCertificate.isEmpty() != tlsKey.isEmpty()) {
-            throw new IllegalArgumentException("--tls-certificate and --tls-key must be given together");
+        String certificate = values.get(Options.TLS_CERT_FILE);
+        String key = values.get(Options.TLS_KEY_FILE);
+        String webConfigFile = values.get(Options.WEB_CONFIG_FILE);
+        if (certificate.isEmpty() != key.isEmpty()) {
+            throw new IllegalArgumentException("--web.tls-cert-file and --web.tls-key-file (--tls-certificate and --tls-key) "
+                    + "must be given together");
         }
         WebConfigFile web = webConfigFile.isEmpty() ? null : WebConfigFile.read(Path.of(webConfigFile));
-        if (web != null && web.hasTls() && !tlsCertificate.isEmpty()) {
-            throw new IllegalArgumentException("TLS is configured twice: use either --tls-certificate/--tls-key "
+        if (web != null && web.hasTls() && !certificate.isEmpty()) {
+            throw new IllegalArgumentException("TLS is configured twice: use either --web.tls-cert-file/--web.tls-key-file "
                     + "or tls_server_config in " + webConfigFile);
         }
         SSLContext tls = null;
-        if (!tlsCertificate.isEmpty()) {
-            tls = PemTls.load(Path.of(tlsCertificate), Path.of(tlsKey));
+        if (!certificate.isEmpty()) {
+            tls = PemTls.load(Path.of(certificate), Path.of(key));
         } else if (web != null && web.hasTls()) {
             tls = PemTls.load(web.certFile(), web.keyFile());
         }
@@ -233,73 +118,116 @@ final class Flags {
         return new InboundSecurity(tls, users);
     }
 
-    /** {@code --web.shutdown-timeout} in whole seconds: {@code 10s}, {@code 1m}, {@code 500ms} (rounded up) or plain seconds. */
-    int shutdownTimeoutSeconds() {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)?").matcher(shutdownTimeout.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("invalid web.shutdown-timeout '" + shutdownTimeout
-                    + "': expected a duration such as 10s, 1m or 500ms");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        long seconds = switch (unit) {
-            case "ms" -> (n + 999) / 1000;
-            case "m" -> n * 60;
-            default -> n;
-        };
-        if (seconds > 3600) {
-            throw new IllegalArgumentException("invalid web.shutdown-timeout '" + shutdownTimeout + "': at most 1h");
-        }
-        return (int) seconds;
-    }
+    /** The object JCommander fills: every spelling of every flag, and the arguments no flag took. */
+    @Parameters(separators = "=")
+    static final class Sink {
+        /** Only there to give JCommander a field; the values go to {@link OptionValues}. */
+        @SuppressWarnings("unused")
+        private String unused;
+        private final OptionValues values;
+        private final List<String> strays = new ArrayList<>();
 
-    /** Parses a Go-style boolean; anything else fails with the documented error name. */
-    static boolean parseBool(String value, String flag, ErrorName error) {
-        if (TRUE_VALUES.contains(value)) {
-            return true;
+        Sink(OptionValues values) {
+            this.values = values;
         }
-        if (FALSE_VALUES.contains(value)) {
-            return false;
-        }
-        throw new IllegalArgumentException((error == null ? "" : error.text() + ": ") + "invalid value '" + value + "' for " + flag
-                + ": accepted values are 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False");
-    }
 
-    /** An endpoint URI with scheme and host, or null for an empty value. */
-    static java.net.URI endpoint(String value, String flag) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            java.net.URI uri = new java.net.URI(value.trim());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("invalid " + flag + " '" + value + "': expected a URL like https://host");
+        List<Parameterized> parameters() {
+            List<Parameterized> list = new ArrayList<>();
+            for (Option<?> option : Options.ALL) {
+                for (String spelling : option.flagSpellings()) {
+                    list.add(new TableParameter(annotation(new String[] {spelling}, option.help()), field(),
+                            option.isSwitch() ? Boolean.class : String.class) {
+                        @Override
+                        public void set(Object object, Object value) {
+                            values.put(option, String.valueOf(value), spelling);
+                        }
+
+                        @Override
+                        public Object get(Object object) {
+                            return option.isSwitch() ? Boolean.FALSE : null;
+                        }
+                    });
+                }
             }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("invalid " + flag + " '" + value + "': " + e.getMessage(), e);
+            // Arguments that are not flags: without somewhere to go JCommander would answer "Was passed main
+            // parameter ... but no main parameter was defined in your arg class".
+            list.add(new TableParameter(annotation(new String[0], "arguments"), field(), List.class) {
+                @Override
+                public void set(Object object, Object value) {
+                    // the list is ours already
+                }
+
+                @Override
+                public Object get(Object object) {
+                    return strays;
+                }
+            });
+            return list;
+        }
+
+        private static Field field() {
+            try {
+                return Sink.class.getDeclaredField("unused");
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
-    /** Parses {@code [host]:port}; an empty host listens on every interface. */
-    static InetSocketAddress parseListenAddress(String value) {
-        int colon = value.lastIndexOf(':');
-        if (colon < 0) {
-            throw new IllegalArgumentException("invalid web.listen-address '" + value + "': expected [host]:port, e.g. :9201");
+    /**
+     * A JCommander parameter that is not a field: identity equality, since every one shares the placeholder
+     * field, and the type given rather than the field's.
+     */
+    private abstract static class TableParameter extends Parameterized {
+        private final Class<?> type;
+
+        TableParameter(Parameter annotation, Field field, Class<?> type) {
+            super(new WrappedParameter(annotation), null, field, null);
+            this.type = type;
         }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+
+        @Override
+        public Class<?> getType() {
+            return type;
         }
-        int port;
-        try {
-            port = Integer.parseInt(value.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid web.listen-address '" + value + "': the port is not a number");
+
+        @Override
+        public Type getGenericType() {
+            return type;
         }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("invalid web.listen-address '" + value + "': port out of range");
+
+        @Override
+        public Type findFieldGenericType() {
+            return type == List.class ? String.class : null;
         }
-        return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+
+        @Override
+        public String getName() {
+            return getParameter().names().length == 0 ? "arguments" : getParameter().names()[0];
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
+
+    /** A {@link Parameter} annotation made at run time: the given names and description, defaults otherwise. */
+    private static Parameter annotation(String[] names, String description) {
+        return (Parameter) Proxy.newProxyInstance(Parameter.class.getClassLoader(), new Class<?>[] {Parameter.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "names" -> names.clone();
+                    case "description" -> description;
+                    case "annotationType" -> Parameter.class;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "@Parameter(" + String.join(",", names) + ")";
+                    default -> method.getDefaultValue();
+                });
     }
 }

@@ -9,6 +9,9 @@ import io.tsconnector.adapters.lambda.ApiGatewayV2Handler;
 import io.tsconnector.adapters.protocol.ConnectorMetrics;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
+import io.tsconnector.bootstrap.logging.ConnectorLoggerFinder;
+import io.tsconnector.bootstrap.logging.JulBridge;
+import io.tsconnector.bootstrap.logging.LogSettings;
 import io.tsconnector.domain.ErrorName;
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -25,17 +28,24 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
     /** Built on first use, i.e. in the container's init phase, and shared by every invocation it serves. */
     private static final class Container {
         static final ApiGatewayV2Handler HANDLER = fromEnvironment(System.getenv());
+        static final LambdaBasicAuth AUTH = LambdaBasicAuth.fromEnvironment(System.getenv());
     }
 
     private final ApiGatewayV2Handler handler;
+    private final LambdaBasicAuth auth;
 
     /** Called by the Lambda runtime. */
     public LambdaEntry() {
-        this(Container.HANDLER);
+        this(Container.HANDLER, Container.AUTH);
     }
 
     LambdaEntry(ApiGatewayV2Handler handler) {
+        this(handler, LambdaBasicAuth.OPEN);
+    }
+
+    LambdaEntry(ApiGatewayV2Handler handler, LambdaBasicAuth auth) {
         this.handler = handler;
+        this.auth = auth;
     }
 
     ApiGatewayV2Handler handler() {
@@ -44,7 +54,8 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return handler.handle(event);
+        APIGatewayV2HTTPResponse refused = auth.refusal(event);
+        return refused != null ? refused : handler.handle(event);
     }
 
     /** The handler the environment describes; never throws. */
@@ -76,7 +87,8 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
             return cannotServe(400, ErrorName.MISSING_DESTINATION.text() + ": set the environment variables "
                     + "database_label and table_label (or default_database and default_table) of the Lambda function");
         }
-        LOG.log(Level.INFO, "Timestream Prometheus connector ready on AWS Lambda: " + LambdaSettings.summary(settings));
+        LOG.log(Level.INFO, "Timestream Prometheus connector " + BuildInfo.CURRENT.version() + " (revision "
+                + BuildInfo.CURRENT.revision() + ") ready on AWS Lambda: " + LambdaSettings.summary(settings));
         return new ApiGatewayV2Handler(endpoints.write(), endpoints.read());
     }
 

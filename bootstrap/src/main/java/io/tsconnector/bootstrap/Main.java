@@ -1,8 +1,10 @@
 package io.tsconnector.bootstrap;
 
 import io.tsconnector.adapters.http.InboundSecurity;
+import io.tsconnector.bootstrap.logging.ConnectorLoggerFinder;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** Entry point of the standalone connector: flags in, connector running until SIGTERM/SIGINT. */
 public final class Main {
@@ -13,40 +15,55 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs until stopped; returns the exit code (2 for bad flags, 1 when start-up fails, 0 after a clean stop). */
+    /**
+     * Runs until stopped; returns the exit code: 2 for bad flags (as Prometheus), 1 when start-up fails, 0 after a
+     * clean stop, {@code --help} or {@code --version}; for {@code --health-check} 0 when healthy, else 1.
+     */
     static int run(String... args) {
         ConnectorSettings settings;
         int graceSeconds;
         Flags flags;
         try {
             flags = Flags.parse(args);
-            if (flags.help) {
-                System.out.print(Flags.usage());
+            if (flags.help()) {
+                System.out.print(OptionsHelp.usage());
                 return 0;
+            }
+            if (flags.version()) {
+                System.out.print(BuildInfo.CURRENT.versionText());
+                return 0;
+            }
+            if (flags.values().isSet(Options.HEALTH_CHECK)) {
+                return HealthCheck.run(flags.values().get(Options.HEALTH_CHECK), System.out, System.err);
             }
             settings = flags.toSettings();
             graceSeconds = flags.shutdownTimeoutSeconds();
         } catch (IllegalArgumentException e) {
-            System.err.println("timestream-prometheus-connector: error: " + e.getMessage());
+            System.err.println(Flags.PROGRAM + ": error: " + e.getMessage());
             return 2;
         }
         ConnectorLoggerFinder.configure(settings.log());
         System.Logger log = System.getLogger(Main.class.getName());
         CountDownLatch stopRequested = new CountDownLatch(1);
-        boolean signalsHandled = handleStopSignals(stopRequested);
+        String signals = handleStopSignals(stopRequested);
+        if (!signals.isEmpty()) {
+            log.log(System.Logger.Level.WARNING, signals);
+        }
         Connector connector;
         InboundSecurity security;
         try {
             security = flags.toSecurity();
             connector = Connector.start(settings, security);
         } catch (RuntimeException e) {
-            System.err.println("timestream-prometheus-connector: error: " + e.getMessage());
+            System.err.println(Flags.PROGRAM + ": error: " + e.getMessage());
             return 1;
         }
-        log.log(System.Logger.Level.INFO, "Timestream Prometheus connector started: " + settings.summary()
-                + " tls=" + (security.tls() != null) + " basic-auth-users=" + (security.users() == null ? 0 : security.users().names().size())
-                + " shutdown-timeout=" + graceSeconds + "s (listening on " + connector.uri().getScheme() + " port "
-                + connector.port() + ")");
+        BuildInfo build = BuildInfo.CURRENT;
+        log.log(System.Logger.Level.INFO, "Timestream Prometheus connector started: version=" + build.version()
+                + " revision=" + build.revision() + " java=" + build.javaVersion() + " " + settings.summary()
+                + (security.tls() != null ? " tls=true" : "")
+                + (security.users() == null ? "" : " basic-auth-users=" + security.users().names().size())
+                + " shutdown-timeout=" + graceSeconds + "s (" + connector.uri().getScheme() + " port " + connector.port() + ")");
         Runnable shutdown = () -> {
             log.log(System.Logger.Level.INFO, "Shutting down: not ready, no new connections, finishing in-flight requests (up to "
                     + graceSeconds + "s)");
@@ -54,7 +71,7 @@ public final class Main {
             connector.stop(graceSeconds);
             log.log(System.Logger.Level.INFO, "Stopped");
         };
-        if (!signalsHandled) {
+        if (signals.startsWith(NOT_HANDLED)) {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shutdown.run();
@@ -68,18 +85,27 @@ public final class Main {
         return 0;
     }
 
+    private static final String NOT_HANDLED = "Stop signals are not handled";
+
     /**
      * Turns SIGTERM and SIGINT into a request the main thread drains before exiting with 0: a shutdown hook
      * would drain too, but the JVM would then exit with 143, which orchestrators report as a failure.
-     * Returns false where the JVM does not let us handle them (e.g. {@code -Xrs}).
+     * Returns "" when both are handled, else the warning to log.
      */
-    private static boolean handleStopSignals(CountDownLatch stopRequested) {
+    static String handleStopSignals(CountDownLatch stopRequested) {
         try {
             Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
-            Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
-            return true;
+            SignalHandler previous = Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
+            if (previous == SignalHandler.SIG_IGN) {
+                // HotSpot installs no handler for a SIGINT the process inherited as ignored (a JVM started with '&'
+                // from a non-interactive script), and Java cannot reset that disposition without native code.
+                return "SIGINT was already ignored when the process began (run in the background by a script?), so Ctrl-C "
+                        + "and kill -INT do nothing: stop it with SIGTERM (kill), or start it with 'env --default-signal=INT' "
+                        + "or job control ('set -m') in the script";
+            }
+            return "";
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            return false;
+            return NOT_HANDLED + " (" + e.getMessage() + "): stopping through the JVM's shutdown hook";
         }
     }
 

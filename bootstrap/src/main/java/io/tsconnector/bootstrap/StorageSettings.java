@@ -11,7 +11,7 @@ import java.net.URI;
  * @param queryEndpoint endpoint override for queries ({@code --query-base-endpoint}), null for the SDK's discovery
  * @param maxReadRetries retries of a failed Query call ({@code --max-read-retries}, else {@code --max-retries}, default 3)
  * @param maxWriteRetries retries of a failed WriteRecords call ({@code --max-write-retries}, default 3)
- * @param writeConcurrency WriteRecords calls in flight at once, shared by all requests ({@code --write.concurrency}, default 64: one
+ * @param writeConcurrency WriteRecords calls in flight at once, shared by all requests ({@code --write.concurrency}, default 128: one
  *        2,000-sample request is 20 calls, which should all be in flight at once, with room for a few requests)
  * @param localPath directory of the local engine's files, or {@code mem:NAME} ({@code --local.path}, default ./data)
  * @param localCreateTables whether the local engine creates databases and tables on first write
@@ -22,7 +22,7 @@ public record StorageSettings(Storage storage, String region, URI writeEndpoint,
                               int maxWriteRetries, int writeConcurrency, String localPath, boolean localCreateTables,
                               InfluxOptions influxdb) {
     public static final StorageSettings DEFAULT = new StorageSettings(Storage.TIMESTREAM, "us-east-1", null, null, 3, 3,
-            64, "./data", true, InfluxOptions.DEFAULT);
+            128, "./data", true, InfluxOptions.DEFAULT);
 
     /** Settings without InfluxDB options, for the other stores. */
     public StorageSettings(Storage storage, String region, URI writeEndpoint, URI queryEndpoint, int maxReadRetries,
@@ -49,11 +49,6 @@ public record StorageSettings(Storage storage, String region, URI writeEndpoint,
     public StorageSettings withLocalPath(String path) {
         return new StorageSettings(storage, region, writeEndpoint, queryEndpoint, maxReadRetries, maxWriteRetries,
                 writeConcurrency, path, localCreateTables, influxdb);
-    }
-
-    public StorageSettings withEndpoints(URI write, URI query) {
-        return new StorageSettings(storage, region, write, query, maxReadRetries, maxWriteRetries, writeConcurrency,
-                localPath, localCreateTables, influxdb);
     }
 
     /** These settings on InfluxDB with the given options. */

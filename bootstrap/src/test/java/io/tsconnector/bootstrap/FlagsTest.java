@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tsconnector.bootstrap.logging.LogSettings;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class FlagsTest {
         assertEquals("/metrics", s.telemetryPath());
         assertEquals(3, s.storage().maxReadRetries());
         assertEquals(3, s.storage().maxWriteRetries());
-        assertEquals(64, s.storage().writeConcurrency());
+        assertEquals(128, s.storage().writeConcurrency());
         assertEquals("./data", s.storage().localPath());
         assertTrue(s.storage().localCreateTables());
         assertEquals(null, s.storage().writeEndpoint());
@@ -112,9 +113,9 @@ class FlagsTest {
 
     @Test
     void listenAddressForms() {
-        assertEquals(new InetSocketAddress("127.0.0.1", 9000), Flags.parseListenAddress("127.0.0.1:9000"));
-        assertEquals(new InetSocketAddress("::1", 9000), Flags.parseListenAddress("[::1]:9000"));
-        assertEquals(new InetSocketAddress(0), Flags.parseListenAddress(":0"));
+        assertEquals(new InetSocketAddress("127.0.0.1", 9000), Option.Parser.LISTEN_ADDRESS.parse("127.0.0.1:9000", "--web.listen-address"));
+        assertEquals(new InetSocketAddress("::1", 9000), Option.Parser.LISTEN_ADDRESS.parse("[::1]:9000", "--web.listen-address"));
+        assertEquals(new InetSocketAddress(0), Option.Parser.LISTEN_ADDRESS.parse(":0", "--web.listen-address"));
     }
 
     @Test

@@ -11,6 +11,8 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import io.tsconnector.adapters.lambda.ApiGatewayV2Handler;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
 import io.tsconnector.adapters.protocol.Snappy;
+import io.tsconnector.bootstrap.logging.ConnectorLoggerFinder;
+import io.tsconnector.bootstrap.logging.LogSettings;
 import io.tsconnector.domain.Destination;
 import io.tsconnector.proto.prometheus.LabelMatcher;
 import io.tsconnector.proto.prometheus.Query;
@@ -109,8 +111,8 @@ class LambdaEntryTest {
                 "enable_logging", new String[] {"yes", "ParseEnableLoggingError: "},
                 "fail_on_long_label", new String[] {"maybe", "ParseMetricLabelError: "},
                 "fail_on_invalid_sample_value", new String[] {"2", "ParseSampleOptionError: "},
-                "log_level", new String[] {"trace", "log_level: "},
-                "storage", new String[] {"s3", "invalid storage 's3'"},
+                "log_level", new String[] {"trace", "invalid value 'trace' for log_level: "},
+                "storage", new String[] {"s3", "invalid value 's3' for storage"},
                 "max_retries", new String[] {"-1", "invalid max_retries -1"});
         cases.forEach((variable, valueAndMessage) -> {
             Map<String, String> env = new HashMap<>(LABELS);
@@ -165,6 +167,6 @@ class LambdaEntryTest {
             assertTrue(LambdaSettings.VARIABLES.contains(variables.group(1)), variables.group(1));
             count++;
         }
-        assertEquals(7, count, "the environment variables the template sets");
+        assertEquals(8, count, "the environment variables the template sets");
     }
 }

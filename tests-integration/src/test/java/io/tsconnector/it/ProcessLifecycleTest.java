@@ -58,10 +58,14 @@ class ProcessLifecycleTest {
         start("--storage=memory", "--web.listen-address=127.0.0.1:" + port, "--database-label=PrometheusDatabaseLabel",
                 "--table-label=PrometheusTableLabel", "--web.shutdown-timeout=30s");
         String summary = awaitLog("connector started");
-        for (String part : new String[] {"level=info", "listen-address=/127.0.0.1:" + port, "storage=memory",
-                "database-label=PrometheusDatabaseLabel", "table-label=PrometheusTableLabel", "tls=false"}) {
+        for (String part : new String[] {"level=info", "listen-address=127.0.0.1:" + port + " ", "storage=memory",
+                "database-label=PrometheusDatabaseLabel", "table-label=PrometheusTableLabel", "version=", "revision="}) {
             assertTrue(summary.contains(part), "the start-up line names " + part + ": " + summary);
         }
+        for (String absent : new String[] {"default-database", "tls=", "/127.0.0.1"}) {
+            assertTrue(!summary.contains(absent), "options not set are left out: " + summary);
+        }
+        assertEquals(0, healthCheck("http://127.0.0.1:" + port + "/-/healthy"), "the container health check");
 
         byte[] body = Captures.read("rw1-stale-markers.bin");
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -86,6 +90,54 @@ class ProcessLifecycleTest {
         assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), "exits after draining\n" + stderr());
         assertEquals(0, process.exitValue(), stderr());
         awaitLog("Stopped");
+    }
+
+    /** The jar's manifest and {@code --version} name the same build. */
+    @Test
+    void versionAndManifestAgree() throws Exception {
+        java.util.jar.Attributes manifest;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jar().toFile())) {
+            manifest = jar.getManifest().getMainAttributes();
+        }
+        String version = manifest.getValue("Implementation-Version");
+        String revision = manifest.getValue("Build-Revision");
+        assertTrue(version != null && revision != null && manifest.getValue("Build-Date") != null, manifest.toString());
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar().toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertTrue(p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("timestream-prometheus-connector, version " + version + " "), out);
+        assertTrue(out.contains("revision: " + revision + ")"), out);
+    }
+
+    @Test
+    void sigintStopsItLikeSigterm() throws Exception {
+        int port = PrometheusServer.freePort();
+        start("--storage=memory", "--web.listen-address=127.0.0.1:" + port);
+        awaitLog("connector started");
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), "exits on SIGINT\n" + stderr());
+        assertEquals(0, process.exitValue(), stderr());
+        awaitLog("Stopped");
+        assertEquals(1, healthCheck("http://127.0.0.1:" + port + "/-/healthy"), "nothing listens any more");
+    }
+
+    /**
+     * A JVM started with '&' by a non-interactive script inherits an ignored SIGINT, and HotSpot then installs
+     * no handler for it: the connector says so at start-up, and SIGTERM still stops it cleanly.
+     */
+    @Test
+    void anInheritedIgnoredSigintIsReportedAndSigtermStillWorks() throws Exception {
+        int port = PrometheusServer.freePort();
+        start(List.of("sh", "-c", "trap '' INT; exec \"$0\" \"$@\""), "--storage=memory",
+                "--web.listen-address=127.0.0.1:" + port);
+        awaitLog("connector started");
+        assertTrue(stderr().contains("SIGINT was already ignored when the process began"), stderr());
+        process.destroy();
+        assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), stderr());
+        assertEquals(0, process.exitValue(), stderr());
     }
 
     @Test
@@ -117,8 +169,23 @@ class ProcessLifecycleTest {
     }
 
     private void start(String... flags) throws IOException {
+        start(List.of(), flags);
+    }
+
+    /** The jar's exit code for {@code --health-check=url}, as the container image's HEALTHCHECK runs it. */
+    private int healthCheck(String url) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
+                "-jar", jar().toString(), "--health-check=" + url).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS));
+        return p.exitValue();
+    }
+
+    /** Starts the jar, behind {@code wrapper} (a command that runs its arguments) when one is given. */
+    private void start(List<String> wrapper, String... flags) throws IOException {
         Path jar = jar();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toString()));
         command.addAll(List.of(flags));
         // a file, not a pipe: Process.destroy() closes the pipes, and the lines logged while draining would be lost

@@ -1,4 +1,4 @@
-package io.tsconnector.bootstrap;
+package io.tsconnector.bootstrap.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.tsconnector.bootstrap;
+package io.tsconnector.bootstrap.logging;
 
 import java.lang.System.Logger.Level;
 import java.util.Map;

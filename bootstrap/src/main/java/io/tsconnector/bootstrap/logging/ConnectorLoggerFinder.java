@@ -1,4 +1,4 @@
-package io.tsconnector.bootstrap;
+package io.tsconnector.bootstrap.logging;
 
 import java.io.PrintStream;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.tsconnector.bootstrap;
+package io.tsconnector.bootstrap.logging;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package io.tsconnector.bootstrap;
+package io.tsconnector.bootstrap.webconfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,18 +20,18 @@ import java.util.Set;
  * @param keyFile the private key file, likewise
  * @param users bcrypt hash by user name, empty without authentication
  */
-record WebConfigFile(Path certFile, Path keyFile, Map<String, String> users) {
+public record WebConfigFile(Path certFile, Path keyFile, Map<String, String> users) {
     private static final Set<String> TOP_LEVEL = Set.of("tls_server_config", "basic_auth_users");
     /** Keys exporter-toolkit knows that this connector does not implement: named so the error can say so. */
     private static final Set<String> UNSUPPORTED = Set.of("http_server_config", "client_auth_type", "client_ca_file",
             "cipher_suites", "curve_preferences", "min_version", "max_version", "prefer_server_cipher_suites",
             "client_allowed_sans", "cert", "key");
 
-    WebConfigFile {
+    public WebConfigFile {
         users = Map.copyOf(users);
     }
 
-    boolean hasTls() {
+    public boolean hasTls() {
         return certFile != null;
     }
 
@@ -40,7 +40,7 @@ record WebConfigFile(Path certFile, Path keyFile, Map<String, String> users) {
      *
      * @throws IllegalArgumentException one line naming the file (and the line) and what is wrong
      */
-    static WebConfigFile read(Path file) {
+    public static WebConfigFile read(Path file) {
         String text;
         try {
             text = Files.readString(file);

@@ -1,4 +1,4 @@
-package io.tsconnector.bootstrap;
+package io.tsconnector.bootstrap.logging;
 
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -13,7 +13,7 @@ import java.util.logging.SimpleFormatter;
  * does not search, as on AWS Lambda: there {@link ConnectorLoggerFinder} is not the process-wide backend
  * and {@code log_level}, {@code log_format} and {@code enable_logging} would otherwise be ignored.
  */
-final class JulBridge extends Handler {
+public final class JulBridge extends Handler {
     private final ConnectorLoggerFinder lines = new ConnectorLoggerFinder();
     private final SimpleFormatter formatter = new SimpleFormatter();
 
@@ -21,7 +21,7 @@ final class JulBridge extends Handler {
     }
 
     /** Installs the bridge unless the connector's finder already receives every log event. */
-    static void installIfNeeded(LogSettings settings) {
+    public static void installIfNeeded(LogSettings settings) {
         if (!(System.LoggerFinder.getLoggerFinder() instanceof ConnectorLoggerFinder)) {
             install(settings);
         }
