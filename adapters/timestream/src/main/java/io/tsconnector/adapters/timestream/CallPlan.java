@@ -60,14 +60,14 @@ final class CallPlan {
             if (p == parts[r - 1]) {
                 continue;
             }
-            if (sameName && !p.metricName.equals(first.metricName)) {
+            if (sameName && p.nameId != first.nameId && !p.metricName.equals(first.metricName)) {
                 sameName = false;
             }
             int kept = 0;
             for (int c = 0; c < candidateCount; c++) {
                 int d = candidates[c];
                 // series of one metric usually have the same label names: try the same position first
-                boolean shared = d < p.dimensionCount() && p.sameDimension(d, first, d)
+                boolean shared = d < p.dimensionCount() && (p.dimIds[d] == first.dimIds[d] || p.sameDimension(d, first, d))
                         || p.indexOf(first.dimNames[d], first.dimValues[d]) >= 0;
                 if (shared) {
                     candidates[kept++] = d;
@@ -195,9 +195,10 @@ final class CallPlan {
             }
             return false;
         }
+        int id = p.dimIds[d];
         String name = p.dimNames[d];
         for (int c : commonDims) {
-            if (first.dimNames[c].equals(name)) {
+            if (first.dimIds[c] == id || first.dimNames[c].equals(name)) {
                 return true; // shared by every record, so the value is the same
             }
         }

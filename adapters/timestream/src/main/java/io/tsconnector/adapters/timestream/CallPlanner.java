@@ -119,15 +119,16 @@ final class CallPlanner {
                 }
                 m++;
             }
-            if (!pa.sameDimension(pa.instance, pb, pb.instance)) {
+            // numbers from one interner: equal means equal text (unequal may still be equal text, shared less)
+            if (pa.instanceId != pb.instanceId) {
                 return m;
             }
             m++;
-            if (!pa.sameDimension(pa.job, pb, pb.job)) {
+            if (pa.jobId != pb.jobId) {
                 return m;
             }
             m++;
-            if (!pa.metricName.equals(pb.metricName)) {
+            if (pa.nameId != pb.nameId) {
                 return m;
             }
             m++;

@@ -29,9 +29,23 @@ final class SeriesParts {
     /** Positions of the Prometheus target labels among the dimensions, -1 when absent. */
     final int instance;
     final int job;
+    /**
+     * Numbers of each dimension (name and value), of the target labels' dimensions (0 when absent) and of the
+     * metric name, from one {@link Interner}: equal numbers mean equal text, so neighbouring records are compared
+     * without touching their strings.
+     */
+    final int[] dimIds;
+    final int instanceId;
+    final int jobId;
+    final int nameId;
     private volatile List<Dimension> model;
 
+    /** Parts numbered by their own interner (tests). */
     SeriesParts(Labels labels) {
+        this(labels, new Interner(1024));
+    }
+
+    SeriesParts(Labels labels, Interner interner) {
         String metric = labels.metricName();
         this.metricName = metric == null ? "" : metric;
         this.measureNameJson = JsonText.quoted(metricName);
@@ -73,6 +87,31 @@ final class SeriesParts {
         this.allDimBytes = total;
         this.instance = inst;
         this.job = jb;
+        dimIds = new int[n];
+        for (int i = 0; i < n; i++) {
+            dimIds[i] = interner.id(dimNames[i] + '\u0000' + dimValues[i]);
+        }
+        this.instanceId = inst < 0 ? 0 : dimIds[inst];
+        this.jobId = jb < 0 ? 0 : dimIds[jb];
+        this.nameId = interner.id(metricName);
+    }
+
+    /**
+     * Numbers for strings, never reused: equal numbers mean equal strings. Bounded: a string forgotten gets a new
+     * number when seen again, which can only make equal strings look different (they are then compared as text
+     * or not shared), never the reverse.
+     */
+    static final class Interner {
+        private final io.tsconnector.application.cache.BoundedCache<String, Integer> ids;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+        Interner(int capacity) {
+            ids = new io.tsconnector.application.cache.BoundedCache<>(capacity);
+        }
+
+        int id(String s) {
+            return ids.get(s, k -> next.incrementAndGet());
+        }
     }
 
     int dimensionCount() {
@@ -116,7 +155,8 @@ final class SeriesParts {
         if (i < 0 || j < 0) {
             return i < 0 && j < 0;
         }
-        return dimNames[i].equals(other.dimNames[j]) && dimValues[i].equals(other.dimValues[j]);
+        return dimIds[i] == other.dimIds[j]
+                || dimNames[i].equals(other.dimNames[j]) && dimValues[i].equals(other.dimValues[j]);
     }
 
     int dimBytes(int i) {

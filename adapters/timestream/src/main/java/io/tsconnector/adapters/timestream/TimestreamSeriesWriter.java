@@ -102,6 +102,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
     private final int maxPending;
     private final WriteMeter meter;
     private final BoundedCache<Labels, SeriesParts> seriesParts;
+    private final SeriesParts.Interner interner;
 
     /** A writer with {@link #DEFAULT_CONCURRENCY} concurrent calls. */
     public TimestreamSeriesWriter(TimestreamWriteClient client) {
@@ -120,6 +121,8 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
         this.pending = new Semaphore(maxPending);
         this.meter = settings.meter();
         this.seriesParts = new BoundedCache<>(settings.seriesCacheSize());
+        // dimension texts and metric names: fewer than series, usually far fewer
+        this.interner = new SeriesParts.Interner(Math.max(1024, settings.seriesCacheSize()));
         AtomicInteger threads = new AtomicInteger();
         int concurrency = settings.concurrency();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
@@ -155,7 +158,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
     public StoreResult write(Map<Destination, List<TimeSeries>> batch) {
         List<Call> calls = new ArrayList<>();
         for (Map.Entry<Destination, List<TimeSeries>> e : batch.entrySet()) {
-            for (CallPlan plan : CallPlanner.plan(e.getValue(), s -> seriesParts.get(s.labels(), SeriesParts::new))) {
+            for (CallPlan plan : CallPlanner.plan(e.getValue(), s -> seriesParts.get(s.labels(), l -> new SeriesParts(l, interner)))) {
                 calls.add(new Call(e.getKey(), plan));
             }
         }
