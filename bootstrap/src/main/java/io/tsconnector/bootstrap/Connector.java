@@ -72,8 +72,8 @@ public final class Connector implements AutoCloseable {
         }
         try {
             ConnectorHttpServer server = new ConnectorHttpServer(
-                    HttpServerSettings.defaults(settings.listenAddress(), settings.telemetryPath()), endpoints.write(),
-                    endpoints.read(), registry, security);
+                    HttpServerSettings.defaults(settings.listenAddress(), settings.telemetryPath()), endpoints.pipeline(),
+                    registry, security);
             return new Connector(server, registry, resources);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + settings.listenAddress() + ": " + e.getMessage(), e);

@@ -77,7 +77,7 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
                     + "database_label and table_label (or default_database and default_table) of the Lambda function");
         }
         LOG.log(Level.INFO, "Timestream Prometheus connector ready on AWS Lambda: " + LambdaSettings.summary(settings));
-        return new ApiGatewayV2Handler(endpoints.write(), endpoints.read());
+        return new ApiGatewayV2Handler(endpoints.pipeline());
     }
 
     private static ApiGatewayV2Handler cannotServe(int status, String message) {

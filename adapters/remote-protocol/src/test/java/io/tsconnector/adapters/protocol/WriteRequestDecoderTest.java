@@ -40,7 +40,7 @@ class WriteRequestDecoderTest {
     @ValueSource(strings = {"rw1-scrape-self", "rw1-stale-markers", "rw1-exemplars", "rw1-native-histogram", "rw1-metadata-only"})
     void decodesCapturesExactlyLikeTheGeneratedCode(String fixture) {
         byte[] pb = Captures.read(fixture + ".pb");
-        DecodedWrite reference = RemoteWriteCodec.decodeV1Generated(pb);
+        DecodedWrite reference = GeneratedWriteDecoder.decode(pb);
         assertSame(reference, uncached.decode(pb));
         assertSame(reference, cached.decode(pb));
         assertSame(reference, cached.decode(pb));
@@ -63,7 +63,7 @@ class WriteRequestDecoderTest {
             }
             DecodedWrite reference;
             try {
-                reference = RemoteWriteCodec.decodeV1Generated(pb);
+                reference = GeneratedWriteDecoder.decode(pb);
             } catch (ProtocolException e) {
                 byte[] bad = pb;
                 try {
@@ -90,7 +90,7 @@ class WriteRequestDecoderTest {
     void cacheIsBoundedAndKeepsDecoding() {
         WriteRequestDecoder small = new WriteRequestDecoder(2);
         byte[] pb = Captures.read("rw1-scrape-self.pb");
-        DecodedWrite reference = RemoteWriteCodec.decodeV1Generated(pb);
+        DecodedWrite reference = GeneratedWriteDecoder.decode(pb);
         for (int i = 0; i < 3; i++) {
             assertSame(reference, small.decode(pb));
         }
