@@ -24,7 +24,7 @@ public interface RequestBody {
     static RequestBody of(byte[] bytes) {
         return maxBytes -> {
             if (bytes.length > maxBytes) {
-                throw InboundPipeline.tooLarge(bytes.length, maxBytes);
+                throw InboundPipeline.tooLarge(-1, maxBytes);
             }
             return new Bytes(bytes, bytes.length);
         };
