@@ -188,6 +188,10 @@ class ApiGatewayV2HandlerTest {
                 Arguments.of("write on the $default route", event("POST", "/", WRITE_HEADERS, b64, true), 204),
                 Arguments.of("read header on the $default route", event("POST", "/", READ_HEADERS, b64, true), 400),
                 Arguments.of("unknown path", event("POST", "/nope", WRITE_HEADERS, b64, true), 404),
+                Arguments.of("Content-Length not a number", event("POST", "/write", WRITE_HEADERS
+                        + ",\"content-length\":\"12x\"", b64, true), 400),
+                Arguments.of("negative Content-Length", event("POST", "/write", WRITE_HEADERS
+                        + ",\"content-length\":\"-1\"", b64, true), 400),
                 Arguments.of("write without a version header: the path tells", event("POST", "/write",
                         ",\"content-encoding\":\"snappy\"", b64, true), 204),
                 Arguments.of("mixed-case header names", event("POST", "/write",
