@@ -4,8 +4,6 @@ import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tsconnector.adapters.memory.InMemorySeriesStore;
-import io.tsconnector.adapters.protocol.Limits;
 import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.RetryLaterException;
@@ -14,48 +12,20 @@ import io.tsconnector.proto.prometheus.LabelMatcher;
 import io.tsconnector.proto.prometheus.Query;
 import io.tsconnector.proto.prometheus.ReadRequest;
 import io.tsconnector.proto.prometheus.ReadResponse;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ConnectorHttpServerTest {
+class ConnectorHttpServerTest extends MemoryServerTest {
     private static final Destination PROM = new Destination("promDB", "promTable");
-    private static final int MAX_DECODED = 256 * 1024;
 
-    private static InMemorySeriesStore store;
-    private static ConnectorHttpServer server;
-    private static HttpClient client;
-
-    @BeforeAll
-    static void start() throws IOException {
-        store = new InMemorySeriesStore();
-        server = MemoryBackedServer.start(store, new Limits(MAX_DECODED, 1_000_000), InboundSecurity.NONE);
-        client = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void noFailures() {
-        store.clearFailures();
-    }
 
 
     private static HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
