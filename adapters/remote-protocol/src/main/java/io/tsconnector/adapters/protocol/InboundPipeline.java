@@ -53,21 +53,37 @@ public final class InboundPipeline {
     private final ConnectorMetrics metrics;
     private final Limits limits;
     private final Semaphore inFlight;
+    /** KiB of decompressed bodies being decoded at once: bounds memory whatever the size of requests in flight. */
+    private final Semaphore decodedKib;
     private final LogRateLimit answerLog = new LogRateLimit(20, 1_000_000_000L);
 
     public InboundPipeline(WriteSeriesUseCase writes, ReadSeriesUseCase reads, ConnectorMetrics metrics, Limits limits) {
         this(writes, reads, metrics, limits, DEFAULT_MAX_IN_FLIGHT, RemoteWriteEndpoint.DEFAULT_LABELS_CACHE_ENTRIES);
     }
 
+    /** A pipeline whose decoding budget is 4 requests of the largest decompressed size (128 MiB by default). */
+    public InboundPipeline(WriteSeriesUseCase writes, ReadSeriesUseCase reads, ConnectorMetrics metrics, Limits limits,
+                           int maxInFlight, int labelsCacheEntries) {
+        this(writes, reads, metrics, limits, maxInFlight, labelsCacheEntries, 4L * limits.maxDecodedBytes());
+    }
+
     /**
      * @param maxInFlight requests decoded and served at once; more are answered 503 with Retry-After
      * @param labelsCacheEntries label sets of remote write 1.0 kept for reuse (0 disables the cache)
+     * @param maxDecodingBytes decompressed bytes (as the snappy headers declare them) decoded at once; a request
+     *        that would go over is answered 503 with Retry-After, so memory does not grow with the size of the
+     *        requests in flight (at least the largest request allowed, {@link Limits#maxDecodedBytes()})
      */
     public InboundPipeline(WriteSeriesUseCase writes, ReadSeriesUseCase reads, ConnectorMetrics metrics, Limits limits,
-                           int maxInFlight, int labelsCacheEntries) {
+                           int maxInFlight, int labelsCacheEntries, long maxDecodingBytes) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max in-flight requests must be positive: " + maxInFlight);
         }
+        if (maxDecodingBytes < limits.maxDecodedBytes()) {
+            throw new IllegalArgumentException("the decoding budget of " + maxDecodingBytes + " bytes is smaller than "
+                    + "the largest request allowed (" + limits.maxDecodedBytes() + " bytes)");
+        }
+        this.decodedKib = new Semaphore((int) Math.min(Integer.MAX_VALUE, maxDecodingBytes / 1024));
         this.write = new RemoteWriteEndpoint(writes, metrics, limits, labelsCacheEntries);
         this.read = new RemoteReadEndpoint(reads, limits);
         this.metrics = metrics;
@@ -125,9 +141,32 @@ public final class InboundPipeline {
         } catch (IOException e) {
             return ProtocolResponse.text(400, "cannot read the request body: " + e.getMessage());
         }
-        RequestHeaders headers = request.headers();
-        return route == Route.WRITE ? write.handle(headers, body.bytes(), body.length())
-                : read.handle(headers, body.bytes(), body.length(), request.maxResponseBytes());
+        int kib = decodingKib(body);
+        if (!decodedKib.tryAcquire(kib)) {
+            metrics.rejectedForOverload();
+            return StatusTable.retryLater("the connector is overloaded: too many bytes being decoded; retry later");
+        }
+        try {
+            RequestHeaders headers = request.headers();
+            return route == Route.WRITE ? write.handle(headers, body.bytes(), body.length())
+                    : read.handle(headers, body.bytes(), body.length(), request.maxResponseBytes());
+        } finally {
+            decodedKib.release(kib);
+        }
+    }
+
+    /**
+     * KiB of the decoding budget a body takes: its declared decompressed length; none for a body the endpoint
+     * refuses before decompressing it (corrupt header, over the limit).
+     */
+    private int decodingKib(RequestBody.Bytes body) {
+        long declared;
+        try {
+            declared = Snappy.declaredLength(body.bytes(), body.length());
+        } catch (ProtocolException e) {
+            return 0;
+        }
+        return declared > limits.maxDecodedBytes() ? 0 : (int) ((declared + 1023) / 1024);
     }
 
     /** The answer to a request refused before its body is read, or null when it may go on. */
