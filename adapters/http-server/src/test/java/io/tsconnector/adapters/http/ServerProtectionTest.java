@@ -144,6 +144,8 @@ class ServerProtectionTest {
             for (Future<?> f : futures) {
                 f.get(60, TimeUnit.SECONDS);
             }
+            System.out.println("overload: " + clients + " clients, 32 permits, 200 ms per write: " + outcomes
+                    + "; worst /-/healthy " + worstHealth + " ms");
             assertEquals(clients, outcomes.getOrDefault("204", new AtomicInteger()).get()
                     + outcomes.getOrDefault("503", new AtomicInteger()).get(), "only 204 and 503: " + outcomes);
             assertTrue(outcomes.get("503").get() > 0, "some requests were refused: " + outcomes);
@@ -170,6 +172,7 @@ class ServerProtectionTest {
                 assertEquals(400, a.status());
             }
             Arrays.sort(millis);
+            System.out.println("400 answers on one kept-alive connection, ms: " + Arrays.toString(millis));
             // without TCP_NODELAY the body of every such answer waits ~40 ms for the client's delayed ACK
             assertTrue(millis[millis.length / 2] < 20, "median " + millis[millis.length / 2] + " ms: "
                     + Arrays.toString(millis));
