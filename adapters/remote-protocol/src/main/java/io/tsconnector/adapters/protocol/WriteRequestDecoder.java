@@ -243,6 +243,11 @@ public final class WriteRequestDecoder {
                 r.skipUnknown(tag >>> 3, wire, false, WIRE_LEN, "TimeSeries");
             }
         }
+        return labels(names, values, count, index);
+    }
+
+    /** The labels of time series {@code index} of a request; a 400 for duplicate or empty names. */
+    static Labels labels(String[] names, String[] values, int count, int index) {
         try {
             return Labels.fromArrays(names, values, count);
         } catch (IllegalArgumentException e) {

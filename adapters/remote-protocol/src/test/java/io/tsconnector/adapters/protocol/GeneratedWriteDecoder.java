@@ -50,12 +50,7 @@ final class GeneratedWriteDecoder {
                 names[i] = l.getName();
                 values[i] = l.getValue();
             }
-            Labels labels;
-            try {
-                labels = Labels.fromArrays(names, values, n);
-            } catch (IllegalArgumentException e) {
-                throw ProtocolException.badRequest("invalid labels in time series " + s + ": " + e.getMessage());
-            }
+            Labels labels = WriteRequestDecoder.labels(names, values, n, s);
             Sample[] out = new Sample[sampleCount];
             for (int i = 0; i < sampleCount; i++) {
                 io.tsconnector.proto.prometheus.Sample p = ts.getSamples(i);

@@ -12,8 +12,6 @@ import io.tsconnector.domain.DestinationResolver;
 import io.tsconnector.proto.Captures;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** What the pipeline refuses before a request costs anything, and what it shows while serving. */
@@ -44,22 +42,12 @@ class InboundPipelineTest {
     void theInFlightGaugeShowsRequestsBeingServed() throws Exception {
         InMemorySeriesStore store = new InMemorySeriesStore();
         MemoryWiring w = new MemoryWiring(store, Limits.DEFAULT);
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        store.injectFailures((op, d) -> {
-            entered.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        });
+        WriteGate gate = WriteGate.on(store);
         Thread t = new Thread(() -> w.pipeline.handle(post("/write", WRITE)));
         t.start();
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        assertTrue(gate.awaitWrite());
         assertEquals(1.0, w.metric("timestream_connector_requests_in_flight"));
-        release.countDown();
+        gate.close();
         t.join();
         assertEquals(0.0, w.metric("timestream_connector_requests_in_flight"));
     }
@@ -76,28 +64,17 @@ class InboundPipelineTest {
         InboundPipeline pipeline = new InboundPipeline(new WriteSeriesService(destinations, WritePolicy.DEFAULT, store),
                 new ReadSeriesService(destinations, store), new ConnectorMetrics(registry), limits, 16, 0,
                 Math.max(limits.maxDecodedBytes(), declared + 1024));
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        store.injectFailures((op, d) -> {
-            entered.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        });
+        WriteGate gate = WriteGate.on(store);
         Thread holder = new Thread(() -> pipeline.handle(post("/write", WRITE)));
         holder.start();
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        assertTrue(gate.awaitWrite());
         byte[] big = Snappy.compress(new byte[(int) (limits.maxDecodedBytes() - declared / 2)]);
         ProtocolResponse refused = pipeline.handle(post("/write", big));
         assertEquals(503, refused.status(), refused.bodyText());
         assertEquals("1", refused.headers().get("Retry-After"));
         assertTrue(refused.bodyText().contains("too many bytes being decoded"), refused.bodyText());
-        release.countDown();
+        gate.close();
         holder.join();
-        store.clearFailures();
         assertEquals(400, pipeline.handle(post("/write", big)).status(), "decoded once the budget is free: zeros are"
                 + " not a WriteRequest");
         assertEquals(1.0, registry.getSampleValue("timestream_connector_requests_rejected_total"));

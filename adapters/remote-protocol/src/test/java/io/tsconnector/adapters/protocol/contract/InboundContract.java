@@ -11,6 +11,7 @@ import io.tsconnector.adapters.protocol.MemoryWiring;
 import io.tsconnector.adapters.protocol.ProtocolResponse;
 import io.tsconnector.adapters.protocol.RequestBody;
 import io.tsconnector.adapters.protocol.Snappy;
+import io.tsconnector.adapters.protocol.WriteGate;
 import io.tsconnector.proto.Captures;
 import io.tsconnector.proto.prometheus.Label;
 import io.tsconnector.proto.prometheus.LabelMatcher;
@@ -28,8 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -301,27 +300,16 @@ public abstract class InboundContract {
         if (!c.overloaded()) {
             return call.get();
         }
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        wiring.store.injectFailures((op, d) -> {
-            entered.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        });
+        WriteGate gate = WriteGate.on(wiring.store);
         Thread holder = new Thread(() -> wiring.pipeline.handle(new InboundRequest("POST", "/write", h -> null,
                 RequestBody.of(Captures.read("rw1-stale-markers.bin")))));
         holder.start();
-        assertTrue(entered.await(10, TimeUnit.SECONDS), "the holding request reached the store");
+        assertTrue(gate.awaitWrite(), "the holding request reached the store");
         try {
             return call.get();
         } finally {
-            release.countDown();
+            gate.close();
             holder.join();
-            wiring.store.clearFailures();
         }
     }
 
