@@ -52,6 +52,12 @@ public final class ConnectorHttpServer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // After an answer given without reading the body (a refusal), the JDK server drains up to 64 KiB of it
+        // to keep the connection; from a stalled client that read blocks the thread until maxReqTime. With 0 it
+        // closes such a connection at once instead; connections whose body was read stay open.
+        if (System.getProperty("sun.net.httpserver.drainAmount") == null) {
+            System.setProperty("sun.net.httpserver.drainAmount", "0");
+        }
     }
 
     private final HttpServer server;
@@ -118,6 +124,7 @@ public final class ConnectorHttpServer implements AutoCloseable {
                 return;
             }
             try {
+                keepOpenOrClose(exchange, consumeEmptyBody(exchange));
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"" + BasicAuthUsers.REALM + "\"");
                 plain(exchange, 401, "Unauthorized");
             } catch (IOException e) {
@@ -135,6 +142,11 @@ public final class ConnectorHttpServer implements AutoCloseable {
                 String path = exchange.getRequestURI().getPath();
                 String method = exchange.getRequestMethod();
                 boolean get = method.equals("GET") || method.equals("HEAD");
+                boolean page = path.equals(telemetryPath) && get || path.equals("/-/healthy")
+                        || path.equals("/-/ready") || path.equals("/") && get;
+                if (page) {
+                    keepOpenOrClose(exchange, consumeEmptyBody(exchange));
+                }
                 if (path.equals(telemetryPath) && get) {
                     metrics.handle(exchange);
                 } else if (path.equals("/-/healthy")) {
@@ -145,8 +157,11 @@ public final class ConnectorHttpServer implements AutoCloseable {
                     send(exchange, ProtocolResponse.bytes(200, Map.of("Content-Type", "text/html; charset=utf-8"),
                             landing.getBytes(StandardCharsets.UTF_8)));
                 } else {
-                    send(exchange, pipeline.handle(new InboundRequest(method, path, exchange.getRequestHeaders()::getFirst,
-                            body(exchange))));
+                    boolean[] read = {false};
+                    ProtocolResponse response = pipeline.handle(new InboundRequest(method, path,
+                            exchange.getRequestHeaders()::getFirst, body(exchange, read)));
+                    keepOpenOrClose(exchange, read[0] || consumeEmptyBody(exchange));
+                    send(exchange, response);
                 }
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "Connection error while answering: " + e.getMessage());
@@ -156,6 +171,26 @@ public final class ConnectorHttpServer implements AutoCloseable {
                 exchange.close();
             }
         };
+    }
+
+    /**
+     * Marks an empty request body as read, so the connection stays open for the next request (a body nobody
+     * read makes the server close the connection, see drainAmount); a body that is not empty is left unread.
+     */
+    private static boolean consumeEmptyBody(HttpExchange exchange) throws IOException {
+        Headers h = exchange.getRequestHeaders();
+        String length = h.getFirst("Content-Length");
+        if (h.getFirst("Transfer-Encoding") == null && (length == null || length.trim().equals("0"))) {
+            return exchange.getRequestBody().read() < 0;
+        }
+        return false;
+    }
+
+    /** Tells the client the connection closes after this answer when its request body was left unread. */
+    private static void keepOpenOrClose(HttpExchange exchange, boolean bodyRead) {
+        if (!bodyRead) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
     }
 
     /** The page at {@code /}, as exporters have one: what the connector is and where its pages are. */
@@ -168,8 +203,8 @@ public final class ConnectorHttpServer implements AutoCloseable {
                 + "<li><a href=\"/-/ready\">/-/ready</a></li>\n</ul>\n</body></html>\n";
     }
 
-    /** The exchange's body, read when the pipeline accepts the request. */
-    private static RequestBody body(HttpExchange exchange) {
+    /** The exchange's body, read when the pipeline accepts the request; {@code read[0]} once read to its end. */
+    private static RequestBody body(HttpExchange exchange, boolean[] read) {
         return max -> {
             String declared = exchange.getRequestHeaders().getFirst("Content-Length");
             long length = -1;
@@ -180,7 +215,9 @@ public final class ConnectorHttpServer implements AutoCloseable {
                     length = -1;
                 }
             }
-            return readBounded(exchange.getRequestBody(), length, max);
+            RequestBody.Bytes bytes = readBounded(exchange.getRequestBody(), length, max);
+            read[0] = true;
+            return bytes;
         };
     }
 

@@ -12,6 +12,7 @@ import io.tsconnector.adapters.protocol.contract.InboundContract.Answer;
 import io.tsconnector.proto.Captures;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -96,6 +97,41 @@ class ServerProtectionTest {
         } finally {
             for (Socket s : stalled) {
                 s.close();
+            }
+        }
+    }
+
+    @Test
+    void refusedStalledUploadsGiveTheirThreadBackAtOnce() throws Exception {
+        // 2 permits, 20 threads, 30 stalled uploads: 28 are refused; their threads must not wait for the body
+        MemoryWiring wiring = new MemoryWiring(new InMemorySeriesStore(), Limits.DEFAULT, 2);
+        List<Socket> stalled = new ArrayList<>();
+        try (ConnectorHttpServer server = new ConnectorHttpServer(new HttpServerSettings(
+                new InetSocketAddress("127.0.0.1", 0), "/metrics", 20), wiring.pipeline, wiring.registry)) {
+            for (int i = 0; i < 30; i++) {
+                Socket s = new Socket("127.0.0.1", server.port());
+                stalled.add(s);
+                s.getOutputStream().write("POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+            }
+            Thread.sleep(500);
+            long ms = healthMillis(server);
+            assertTrue(ms < 1000, "/-/healthy took " + ms + " ms");
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void probesKeepTheConnectionOpen() throws Exception {
+        try (ConnectorHttpServer server = MemoryBackedServer.start(new MemoryWiring(new InMemorySeriesStore(),
+                Limits.DEFAULT), InboundSecurity.NONE); Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            for (String path : new String[] {"/-/healthy", "/-/ready", "/metrics", "/", "/-/healthy"}) {
+                assertEquals(200, HttpInboundContractTest.RawHttp.exchange(s, "GET", path, Map.of(), new byte[0], false)
+                        .status(), path);
             }
         }
     }
