@@ -1,7 +1,7 @@
 package io.tsconnector.application.service;
 
 /**
- * Bounds how many lines one kind of log message writes: at most {@code lines} per {@code windowNanos}; the
+ * Helper: bounds how many lines one kind of log message writes: at most {@code lines} per {@code windowNanos}; the
  * first line after a suppressed stretch says how many were dropped. Bad input arrives as fast as a client can
  * send it, and the log must not grow with it.
  */

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Semaphore;
 
 /**
- * Inbound pipeline shared by the HTTP server and the Lambda handler: everything a remote write or read request
+ * Adapter: the inbound pipeline shared by the HTTP server and the Lambda handler: everything a remote write or read request
  * goes through that does not depend on the transport. It routes by method and path, refuses what it cannot
  * serve (method 405, size 413, overload 503, bad Content-Length 400), negotiates version and Content-Type,
  * sets the written-count headers on every answer to {@code /write}, counts every answer by status (refusals

@@ -1,7 +1,7 @@
 package io.tsconnector.adapters.protocol;
 
 /**
- * A request as the inbound pipeline sees it, whatever transport carried it.
+ * Value: a request as the inbound pipeline sees it, whatever transport carried it.
  *
  * @param method the HTTP method, upper case
  * @param path the path that names the endpoint ({@code /write}, {@code /read}); null when the transport cannot

@@ -6,7 +6,7 @@ import io.tsconnector.application.port.in.WriteSeriesUseCase;
 import java.util.Locale;
 
 /**
- * Inbound protocol logic of {@code POST /write} behind the {@link InboundPipeline}: negotiate the message
+ * Adapter: the protocol logic of {@code POST /write} behind the {@link InboundPipeline}: negotiate the message
  * (remote write 1.0 or 2.0), decompress within limits, decode, run the use case, answer by the status table.
  *
  * <p>The counts headers are set on every answer, for both message types, whatever the status: they say

@@ -3,7 +3,7 @@ package io.tsconnector.adapters.protocol;
 import java.io.IOException;
 
 /**
- * The body of an inbound request as its transport delivers it; read only after the pipeline has accepted the
+ * Transport callback: the body of an inbound request as its transport delivers it; read only after the pipeline has accepted the
  * request, so a refused request costs no body read.
  */
 @FunctionalInterface

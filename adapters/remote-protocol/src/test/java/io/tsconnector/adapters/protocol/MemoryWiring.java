@@ -8,7 +8,7 @@ import io.tsconnector.application.service.WriteSeriesService;
 import io.tsconnector.domain.DestinationResolver;
 
 /**
- * Test wiring shared by the inbound adapters' tests: a pipeline over an in-memory store, destinations from the
+ * Test wiring: shared by the inbound adapters' tests: a pipeline over an in-memory store, destinations from the
  * labels the seed connector documents, its metrics in a registry of its own.
  */
 public final class MemoryWiring {

@@ -6,7 +6,7 @@ import io.tsconnector.proto.prometheus.ReadResponse;
 import io.tsconnector.proto.prometheus.TimeSeries;
 import java.io.IOException;
 
-/** Checks a SAMPLES read of the series of the {@code rw1-stale-markers} capture, whatever transport answered it. */
+/** Test helper: checks a SAMPLES read of the series of the {@code rw1-stale-markers} capture, whatever transport answered it. */
 public final class StaleMarkersRead {
     private StaleMarkersRead() {
     }

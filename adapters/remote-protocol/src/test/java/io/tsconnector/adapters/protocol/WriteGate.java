@@ -4,7 +4,7 @@ import io.tsconnector.adapters.memory.InMemorySeriesStore;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Holds every write to an in-memory store until closed, so a test can keep requests in flight. */
+/** Test helper: holds every write to an in-memory store until closed, so a test can keep requests in flight. */
 public final class WriteGate implements AutoCloseable {
     private final InMemorySeriesStore store;
     private final CountDownLatch entered = new CountDownLatch(1);

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The inbound contract every transport passes, the counterpart of the outbound {@code SeriesStoreContract}: one
+ * Contract test: the inbound contract every transport passes, the counterpart of the outbound {@code SeriesStoreContract}: one
  * table of requests (name, method, path, headers, body -> status, headers, body), each sent through the
  * transport and, as the reference, straight into an {@code InboundPipeline} over an identical store. The
  * transport's answer must equal the reference byte for byte (status, every header the pipeline sets, body), so
