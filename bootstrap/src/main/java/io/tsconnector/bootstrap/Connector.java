@@ -37,9 +37,10 @@ public final class Connector implements AutoCloseable {
     /** Starts a connector on the storage its settings name, with TLS and/or basic authentication. */
     public static Connector start(ConnectorSettings settings, InboundSecurity security) {
         CollectorRegistry registry = new CollectorRegistry(true);
-        StorageWiring.Store store = StorageWiring.build(settings.storage(), registry);
+        ConnectorMetrics metrics = metrics(registry);
+        StorageWiring.Store store = StorageWiring.build(settings.storage(), registry, metrics);
         try {
-            return start(settings, security, store.writer(), store.reader(), store.resources(), registry);
+            return start(settings, security, store.writer(), store.reader(), store.resources(), registry, metrics);
         } catch (RuntimeException e) {
             try {
                 store.resources().close();
@@ -52,20 +53,26 @@ public final class Connector implements AutoCloseable {
 
     /** Starts a connector on the given store, e.g. an in-memory fake in tests. */
     public static Connector start(ConnectorSettings settings, SeriesWriter writer, SeriesReader reader) {
-        return start(settings, InboundSecurity.NONE, writer, reader, () -> { }, new CollectorRegistry(true));
+        return start(settings, InboundSecurity.NONE, writer, reader);
     }
 
     /** Starts a connector on the given store with TLS and/or basic authentication. */
     public static Connector start(ConnectorSettings settings, InboundSecurity security, SeriesWriter writer,
                                   SeriesReader reader) {
-        return start(settings, security, writer, reader, () -> { }, new CollectorRegistry(true));
+        CollectorRegistry registry = new CollectorRegistry(true);
+        return start(settings, security, writer, reader, () -> { }, registry, metrics(registry));
+    }
+
+    /** The connector's metrics in {@code registry}, with the JVM's and the build's. */
+    private static ConnectorMetrics metrics(CollectorRegistry registry) {
+        DefaultExports.register(registry);
+        BuildInfo.CURRENT.register(registry);
+        return new ConnectorMetrics(registry);
     }
 
     private static Connector start(ConnectorSettings settings, InboundSecurity security, SeriesWriter writer,
-                                   SeriesReader reader, AutoCloseable resources, CollectorRegistry registry) {
-        DefaultExports.register(registry);
-        BuildInfo.CURRENT.register(registry);
-        ConnectorMetrics metrics = new ConnectorMetrics(registry);
+                                   SeriesReader reader, AutoCloseable resources, CollectorRegistry registry,
+                                   ConnectorMetrics metrics) {
         Endpoints endpoints = Endpoints.wire(settings, writer, reader, metrics);
         if (!endpoints.destinations().isConfigured()) {
             LOG.log(System.Logger.Level.WARNING, "No destination is configured: set --storage.database-label and --storage.table-label "
@@ -73,8 +80,8 @@ public final class Connector implements AutoCloseable {
         }
         try {
             ConnectorHttpServer server = new ConnectorHttpServer(
-                    HttpServerSettings.defaults(settings.listenAddress(), settings.telemetryPath()), endpoints.write(),
-                    endpoints.read(), registry, security);
+                    HttpServerSettings.defaults(settings.listenAddress(), settings.telemetryPath()), endpoints.pipeline(),
+                    registry, security);
             return new Connector(server, registry, resources);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + settings.listenAddress() + ": " + e.getMessage(), e);

@@ -71,7 +71,7 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
         JulBridge.installIfNeeded(settings.log());
         StorageWiring.Store store;
         try {
-            store = StorageWiring.build(settings.storage(), new CollectorRegistry());
+            store = StorageWiring.build(settings.storage(), new CollectorRegistry(), new ConnectorMetrics(new CollectorRegistry()));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Cannot open the " + settings.storage().storage().text() + " storage", e);
             return cannotServe(500, "cannot open the " + settings.storage().storage().text() + " storage: " + e.getMessage());
@@ -89,7 +89,7 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
         }
         LOG.log(Level.INFO, "Timestream Prometheus connector " + BuildInfo.CURRENT.version() + " (revision "
                 + BuildInfo.CURRENT.revision() + ") ready on AWS Lambda: " + LambdaSettings.summary(settings));
-        return new ApiGatewayV2Handler(endpoints.write(), endpoints.read());
+        return new ApiGatewayV2Handler(endpoints.pipeline());
     }
 
     private static ApiGatewayV2Handler cannotServe(int status, String message) {

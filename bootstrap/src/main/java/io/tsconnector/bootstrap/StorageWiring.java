@@ -5,10 +5,12 @@ import io.tsconnector.adapters.influxdb.InfluxHttp;
 import io.tsconnector.adapters.influxdb.InfluxSeriesReader;
 import io.tsconnector.adapters.influxdb.InfluxSeriesWriter;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
+import io.tsconnector.adapters.protocol.ConnectorMetrics;
 import io.tsconnector.adapters.timestream.TimestreamClients;
 import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
 import io.tsconnector.adapters.timestream.TimestreamSeriesWriter;
 import io.tsconnector.adapters.timestreamlocal.LocalTimestream;
+import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
@@ -23,7 +25,7 @@ final class StorageWiring {
     private StorageWiring() {
     }
 
-    static Store build(StorageSettings s, CollectorRegistry registry) {
+    static Store build(StorageSettings s, CollectorRegistry registry, ConnectorMetrics metrics) {
         return switch (s.storage()) {
             case MEMORY -> {
                 InMemorySeriesStore store = new InMemorySeriesStore();
@@ -31,11 +33,11 @@ final class StorageWiring {
             }
             case LOCAL -> {
                 LocalTimestream local = LocalTimestream.open(s.localPath(), s.localCreateTables());
-                yield timestream(local.writeClient(), local.queryClient(), s, local, registry);
+                yield timestream(local.writeClient(), local.queryClient(), s, local, registry, metrics);
             }
             case TIMESTREAM -> timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries()),
                     TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
-                            TimestreamClients.DEFAULT_QUERY_TIMEOUT), s, () -> { }, registry);
+                            TimestreamClients.DEFAULT_QUERY_TIMEOUT), s, () -> { }, registry, metrics);
             case INFLUXDB -> {
                 InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()));
                 InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
@@ -62,11 +64,12 @@ final class StorageWiring {
     }
 
     private static Store timestream(TimestreamWriteClient write, TimestreamQueryClient query, StorageSettings s,
-                                    AutoCloseable extra, CollectorRegistry registry) {
+                                    AutoCloseable extra, CollectorRegistry registry, ConnectorMetrics metrics) {
         keepAliveConnections(s.writeConcurrency());
         TimestreamSeriesWriter writer = new TimestreamSeriesWriter(write,
                 TimestreamSeriesWriter.Settings.of(s.writeConcurrency()).withMeter(new TimestreamWriteMetrics(registry)));
-        TimestreamWriteMetrics.registerCache(registry, "timestream_series", writer::seriesCache);
+        BoundedCache<?, ?> series = writer.seriesCache();
+        metrics.watchCache("timestream_series", series::hits, series::misses, series::size);
         TimestreamSeriesReader reader = new TimestreamSeriesReader(query);
         return new Store(writer, reader, () -> {
             writer.close();

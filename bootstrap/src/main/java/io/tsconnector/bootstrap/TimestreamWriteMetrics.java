@@ -1,19 +1,13 @@
 package io.tsconnector.bootstrap;
 
-import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
-import io.prometheus.client.CounterMetricFamily;
 import io.tsconnector.adapters.timestream.WriteMeter;
-import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.domain.Destination;
-import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Telemetry of the Timestream writer: what Timestream bills for the calls it accepted
- * ({@code timestream_connector_write_units_total}, {@code ..._write_metered_bytes_total}, by database and table),
- * and the hit rate of the writer's cache of prepared series.
+ * ({@code timestream_connector_write_units_total}, {@code ..._write_metered_bytes_total}, by database and table).
  */
 final class TimestreamWriteMetrics implements WriteMeter {
     private final Counter units;
@@ -37,22 +31,5 @@ final class TimestreamWriteMetrics implements WriteMeter {
         units.labels(destination.database(), destination.table()).inc(writeUnits);
         bytes.labels(destination.database(), destination.table()).inc(meteredBytes);
         records.labels(destination.database(), destination.table()).inc(recordCount);
-    }
-
-    /** Exports hits and misses of {@code cache} as {@code timestream_connector_cache_*_total{cache="name"}}. */
-    static void registerCache(CollectorRegistry registry, String name, Supplier<BoundedCache<?, ?>> cache) {
-        new Collector() {
-            @Override
-            public List<MetricFamilySamples> collect() {
-                BoundedCache<?, ?> c = cache.get();
-                CounterMetricFamily hits = new CounterMetricFamily("timestream_connector_cache_hits_total",
-                        "Lookups answered from a cache of the connector.", List.of("cache"));
-                CounterMetricFamily misses = new CounterMetricFamily("timestream_connector_cache_misses_total",
-                        "Lookups a cache of the connector had to compute.", List.of("cache"));
-                hits.addMetric(List.of(name), c.hits());
-                misses.addMetric(List.of(name), c.misses());
-                return List.of(hits, misses);
-            }
-        }.register(registry);
     }
 }

@@ -13,7 +13,9 @@ public enum ErrorName {
     PARSE_METRIC_LABEL("ParseMetricLabelError"),
     PARSE_SAMPLE_OPTION("ParseSampleOptionError"),
     MISSING_HEADER("MissingHeaderError"),
-    UNSUPPORTED_REGEX("UnsupportedRegexError");
+    UNSUPPORTED_REGEX("UnsupportedRegexError"),
+    /** A series without {@code __name__}: Timestream needs a measure name (no counterpart in the seed). */
+    MISSING_METRIC_NAME("MissingMetricNameError");
 
     private final String text;
 

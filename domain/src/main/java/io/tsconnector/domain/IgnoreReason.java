@@ -14,7 +14,7 @@ public enum IgnoreReason {
     UNSTORABLE_LABEL("unstorable_label", ErrorName.LONG_LABEL_NAME, Policy.LONG_LABEL),
     INVALID_SAMPLE_VALUE("invalid_sample_value", ErrorName.INVALID_SAMPLE_VALUE, Policy.SAMPLE_VALUE),
     STALE_MARKER("stale_marker", ErrorName.INVALID_SAMPLE_VALUE, Policy.SAMPLE_VALUE),
-    MISSING_METRIC_NAME("missing_metric_name", ErrorName.LONG_LABEL_NAME, Policy.ALWAYS_REJECT),
+    MISSING_METRIC_NAME("missing_metric_name", ErrorName.MISSING_METRIC_NAME, Policy.ALWAYS_REJECT),
     MISSING_DATABASE("missing_database", ErrorName.MISSING_DATABASE_WITH_WRITE, Policy.ALWAYS_REJECT),
     MISSING_TABLE("missing_table", ErrorName.MISSING_TABLE_WITH_WRITE, Policy.ALWAYS_REJECT),
     NATIVE_HISTOGRAM("native_histogram", null, Policy.ALWAYS_REJECT),

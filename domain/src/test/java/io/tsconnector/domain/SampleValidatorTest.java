@@ -41,6 +41,13 @@ class SampleValidatorTest {
     }
 
     @Test
+    void aSeriesWithoutMetricNameHasItsOwnErrorName() {
+        Violation v = SampleValidator.checkLabels(Labels.of("job", "x"));
+        assertEquals(ErrorName.MISSING_METRIC_NAME, v.reason().errorName());
+        assertEquals(true, v.describe().startsWith("MissingMetricNameError: "), v.describe());
+    }
+
+    @Test
     void onlyFiniteValuesAreStorable() {
         assertNull(SampleValidator.checkValue(0.0));
         assertNull(SampleValidator.checkValue(-Double.MAX_VALUE));

@@ -22,7 +22,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Service: validates the series of a write request, groups them by destination and hands them to the
@@ -31,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WriteSeriesService implements WriteSeriesUseCase {
     private static final System.Logger LOG = System.getLogger(WriteSeriesService.class.getName());
     private static final int MAX_PROBLEMS = 10;
+    /** Examples a summary line names per reason. */
+    private static final int MAX_EXAMPLES = 3;
 
     /** Series whose checks are remembered; Prometheus sends the same series in every request. */
     private static final int PREPARED_CACHE_ENTRIES = 200_000;
@@ -38,7 +39,18 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     private final DestinationResolver destinations;
     private final WritePolicy policy;
     private final SeriesWriter writer;
-    private final ConcurrentHashMap<Labels, Prepared> prepared = new ConcurrentHashMap<>();
+    /** What each recently seen series' labels decide; Prometheus sends the same series in every request. */
+    private final io.tsconnector.application.cache.BoundedCache<Labels, Prepared> prepared =
+            new io.tsconnector.application.cache.BoundedCache<>(PREPARED_CACHE_ENTRIES);
+    /** Per-series detail lines at debug, across requests: a flood of bad series must not flood the log. */
+    private final LogRateLimit detailLog = new LogRateLimit(10, 1_000_000_000L);
+
+    /** What one request lost for one reason: counts and the first few examples, for one summary line. */
+    private static final class Tally {
+        long samples;
+        long series;
+        final List<String> examples = new ArrayList<>(MAX_EXAMPLES);
+    }
 
     /**
      * What the labels of a series decide, whatever its samples: where it goes, what is stored, or why it
@@ -56,15 +68,16 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     @Override
     public WriteOutcome write(WriteCommand command) {
         Map<IgnoreReason, Long> ignored = new EnumMap<>(IgnoreReason.class);
+        Map<IgnoreReason, Tally> tallies = new EnumMap<>(IgnoreReason.class);
         List<String> problems = new ArrayList<>();
         Map<Destination, List<TimeSeries>> batch = new LinkedHashMap<>();
         long received = 0;
         if (command.histograms() > 0) {
-            note(ignored, problems, IgnoreReason.NATIVE_HISTOGRAM, command.histograms(), command.histograms()
+            note(ignored, tallies, problems, IgnoreReason.NATIVE_HISTOGRAM, command.histograms(), command.histograms()
                     + " native histogram samples cannot be stored in Timestream as float samples");
         }
         if (command.exemplars() > 0) {
-            note(ignored, problems, IgnoreReason.EXEMPLAR, command.exemplars(), command.exemplars()
+            note(ignored, tallies, problems, IgnoreReason.EXEMPLAR, command.exemplars(), command.exemplars()
                     + " exemplars cannot be stored in Timestream");
         }
         for (TimeSeries series : command.series()) {
@@ -80,10 +93,10 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
                     throw new NeverRetryException(NeverRetryException.Kind.INVALID,
                             violation.describe() + " (fail-on-long-label is true: nothing from this request was written)");
                 }
-                note(ignored, problems, violation.reason(), samples.size(), violation.describe());
+                note(ignored, tallies, problems, violation.reason(), samples.size(), violation.describe());
                 continue;
             }
-            List<Sample> kept = keepFinite(series, ignored, problems);
+            List<Sample> kept = keepFinite(series, ignored, tallies);
             if (!kept.isEmpty()) {
                 Labels stored = p.stored();
                 batch.computeIfAbsent(p.destination(), d -> new ArrayList<>())
@@ -104,14 +117,52 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
                 problems.add(f.getMessage());
             }
         }
+        summarize(tallies);
         return new WriteOutcome(received, result.written(), ignored, problems, result.failures());
     }
 
-    private Prepared prepare(Labels labels) {
-        Prepared p = prepared.get(labels);
-        if (p != null) {
-            return p;
+    /**
+     * One line per reason for the whole request, with counts and a few examples: warning for what is never
+     * storable (the request answers 400), debug for what the skip options drop on purpose.
+     */
+    private static void summarize(Map<IgnoreReason, Tally> tallies) {
+        for (Map.Entry<IgnoreReason, Tally> e : tallies.entrySet()) {
+            IgnoreReason reason = e.getKey();
+            Level level = reason.policy() == IgnoreReason.Policy.ALWAYS_REJECT ? Level.WARNING : Level.DEBUG;
+            if (LOG.isLoggable(level)) {
+                Tally t = e.getValue();
+                LOG.log(level, "Ignored " + t.samples + " samples of " + t.series + " series in one request ("
+                        + reason.metricLabel() + "), e.g. " + String.join("; ", t.examples));
+            }
         }
+    }
+
+    private void detail(String message) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            long suppressed = detailLog.acquire();
+            if (suppressed >= 0) {
+                LOG.log(Level.DEBUG, "Ignored: " + message
+                        + (suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : ""));
+            }
+        }
+    }
+
+    private static Tally tally(Map<IgnoreReason, Tally> tallies, IgnoreReason reason, long samples, String example) {
+        Tally t = tallies.computeIfAbsent(reason, r -> new Tally());
+        t.samples += samples;
+        t.series++;
+        if (t.examples.size() < MAX_EXAMPLES && example != null) {
+            t.examples.add(example);
+        }
+        return t;
+    }
+
+    private Prepared prepare(Labels labels) {
+        return prepared.get(labels, this::decide);
+    }
+
+    private Prepared decide(Labels labels) {
+        Prepared p;
         try {
             Destination destination = destinations.forSeries(labels);
             Labels stored = destinations.storedLabels(labels);
@@ -122,15 +173,11 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
                     ? IgnoreReason.MISSING_DATABASE : IgnoreReason.MISSING_TABLE;
             p = new Prepared(null, null, new Violation(reason, e.getMessage().substring(e.errorName().text().length() + 2)));
         }
-        if (prepared.size() >= PREPARED_CACHE_ENTRIES) {
-            prepared.clear();
-        }
-        prepared.put(labels, p);
         return p;
     }
 
     /** The finite samples of a series; the same list when all are finite. */
-    private List<Sample> keepFinite(TimeSeries series, Map<IgnoreReason, Long> ignored, List<String> problems) {
+    private List<Sample> keepFinite(TimeSeries series, Map<IgnoreReason, Long> ignored, Map<IgnoreReason, Tally> tallies) {
         List<Sample> samples = series.samples();
         List<Sample> kept = null;
         for (int i = 0; i < samples.size(); i++) {
@@ -142,22 +189,30 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
                 }
                 continue;
             }
-            String message = "series " + series.labels() + " has the non-finite value "
-                    + describe(s.value()) + " at " + s.timestampMs()
-                    + "; Timestream only accepts finite IEEE 754 values";
             if (policy.failOnInvalidSampleValue()) {
                 throw new NeverRetryException(NeverRetryException.Kind.INVALID, ErrorName.INVALID_SAMPLE_VALUE.text()
-                        + ": " + message + " (fail-on-invalid-sample-value is true: nothing from this request was written)");
+                        + ": " + nonFinite(series, s) + " (fail-on-invalid-sample-value is true: nothing from this "
+                        + "request was written)");
             }
             if (kept == null) {
                 kept = new ArrayList<>(samples.subList(0, i));
             }
             ignored.merge(reason, 1L, Long::sum);
-            if (LOG.isLoggable(Level.DEBUG)) {
-                LOG.log(Level.DEBUG, "Ignored sample: " + message);
+            // the message is built only where it is used: a request may carry millions of such samples
+            Tally t = tallies.get(reason);
+            boolean example = t == null || t.examples.size() < MAX_EXAMPLES;
+            String message = example || LOG.isLoggable(Level.DEBUG) ? nonFinite(series, s) : null;
+            tally(tallies, reason, 1, example ? message : null);
+            if (message != null) {
+                detail(message);
             }
         }
         return kept == null ? samples : kept;
+    }
+
+    private static String nonFinite(TimeSeries series, Sample s) {
+        return "series " + series.labels() + " has the non-finite value " + describe(s.value()) + " at "
+                + s.timestampMs() + "; Timestream only accepts finite IEEE 754 values";
     }
 
     private static String describe(double v) {
@@ -167,16 +222,13 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
         return Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
     }
 
-    private static void note(Map<IgnoreReason, Long> ignored, List<String> problems, IgnoreReason reason, long samples,
-                             String message) {
+    private void note(Map<IgnoreReason, Long> ignored, Map<IgnoreReason, Tally> tallies, List<String> problems,
+                      IgnoreReason reason, long samples, String message) {
         ignored.merge(reason, samples, Long::sum);
-        boolean loud = reason.policy() == IgnoreReason.Policy.ALWAYS_REJECT;
-        if (loud && problems.size() < MAX_PROBLEMS) {
+        if (reason.policy() == IgnoreReason.Policy.ALWAYS_REJECT && problems.size() < MAX_PROBLEMS) {
             problems.add(message);
         }
-        Level level = loud ? Level.WARNING : Level.DEBUG;
-        if (LOG.isLoggable(level)) {
-            LOG.log(level, "Ignored " + samples + " samples (" + reason.metricLabel() + "): " + message);
-        }
+        tally(tallies, reason, samples, message);
+        detail(message);
     }
 }

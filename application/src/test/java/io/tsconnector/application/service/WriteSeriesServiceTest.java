@@ -173,4 +173,50 @@ class WriteSeriesServiceTest {
         assertTrue(o.isComplete());
         assertTrue(writer.calls.isEmpty());
     }
+
+    @Test
+    void logLinesPerRequestAreBoundedWhateverTheNumberOfBadSeries() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(WriteSeriesService.class.getName());
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level saved = jul.getLevel();
+        jul.addHandler(capture);
+        jul.setLevel(java.util.logging.Level.ALL);
+        try {
+            List<TimeSeries> series = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                series.add(ts(Labels.of("job", "j" + i, "db", "d", "tbl", "t"), 1.0));
+                series.add(ts(labels("m" + i, "d", "t"), Double.NaN));
+            }
+            WriteOutcome outcome = new WriteSeriesService(resolver, WritePolicy.DEFAULT, writer)
+                    .write(WriteCommand.of(series));
+            assertEquals(20_000L, outcome.ignored().get(IgnoreReason.MISSING_METRIC_NAME));
+            assertEquals(20_000L, outcome.ignored().get(IgnoreReason.INVALID_SAMPLE_VALUE));
+            long warnings = records.stream().filter(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue())
+                    .count();
+            assertEquals(1, warnings, "one summary line for the never-storable reason");
+            java.util.logging.LogRecord summary = records.stream()
+                    .filter(r -> r.getLevel() == java.util.logging.Level.WARNING).findFirst().orElseThrow();
+            assertTrue(summary.getMessage().contains("Ignored 20000 samples of 20000 series"), summary.getMessage());
+            assertTrue(summary.getMessage().contains("MissingMetricNameError"), summary.getMessage());
+            assertTrue(records.size() <= 2 + 20, "summaries plus rate-limited detail lines: " + records.size());
+            assertTrue(outcome.problems().size() <= 10, "the answer names a few problems, not all");
+        } finally {
+            jul.removeHandler(capture);
+            jul.setLevel(saved);
+        }
+    }
 }

@@ -8,32 +8,31 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.exporter.HTTPServer;
+import io.tsconnector.adapters.protocol.InboundPipeline;
+import io.tsconnector.adapters.protocol.InboundRequest;
 import io.tsconnector.adapters.protocol.ProtocolResponse;
-import io.tsconnector.adapters.protocol.RemoteReadEndpoint;
-import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
+import io.tsconnector.adapters.protocol.RequestBody;
 import io.tsconnector.adapters.protocol.StatusTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Adapter: the JDK HttpServer serving {@code POST /write}, {@code POST /read}, the telemetry page,
- * {@code /-/healthy} and {@code /-/ready}, on a bounded pool of worker threads; over TLS and behind basic
- * authentication when its {@link InboundSecurity} says so.
+ * Adapter: the JDK HttpServer in front of the {@link InboundPipeline} ({@code POST /write}, {@code POST /read}),
+ * plus the telemetry page, {@code /-/healthy}, {@code /-/ready} and a landing page at {@code /}; over TLS and
+ * behind basic authentication when its {@link InboundSecurity} says so. It maps exchanges to pipeline requests
+ * and streams the answers; routing, refusals, metrics and logging are the pipeline's.
  */
 public final class ConnectorHttpServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ConnectorHttpServer.class.getName());
@@ -48,6 +47,17 @@ public final class ConnectorHttpServer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
         }
+        // Headers and body go out as two writes; without TCP_NODELAY the body waits for the client's delayed
+        // ACK of the headers (Nagle), about 40 ms on every answer that has a body on a kept-alive connection.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        // After an answer given without reading the body (a refusal), the JDK server drains up to 64 KiB of it
+        // to keep the connection; from a stalled client that read blocks the thread until maxReqTime. With 0 it
+        // closes such a connection at once instead; connections whose body was read stay open.
+        if (System.getProperty("sun.net.httpserver.drainAmount") == null) {
+            System.setProperty("sun.net.httpserver.drainAmount", "0");
+        }
     }
 
     private final HttpServer server;
@@ -55,32 +65,34 @@ public final class ConnectorHttpServer implements AutoCloseable {
     /** TLS versions served: older ones are broken or deprecated (RFC 8996). */
     private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
-    private final Semaphore inFlight;
     private final boolean tls;
     private volatile boolean ready = true;
 
     /** A plain HTTP server without authentication. */
-    public ConnectorHttpServer(HttpServerSettings settings, RemoteWriteEndpoint write, RemoteReadEndpoint read,
-                               CollectorRegistry registry) throws IOException {
-        this(settings, write, read, registry, InboundSecurity.NONE);
+    public ConnectorHttpServer(HttpServerSettings settings, InboundPipeline pipeline, CollectorRegistry registry)
+            throws IOException {
+        this(settings, pipeline, registry, InboundSecurity.NONE);
     }
 
-    public ConnectorHttpServer(HttpServerSettings settings, RemoteWriteEndpoint write, RemoteReadEndpoint read,
-                               CollectorRegistry registry, InboundSecurity security) throws IOException {
-        this.inFlight = new Semaphore(settings.maxInFlight());
+    public ConnectorHttpServer(HttpServerSettings settings, InboundPipeline pipeline, CollectorRegistry registry,
+                               InboundSecurity security) throws IOException {
         AtomicInteger n = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(settings.maxInFlight()), r -> {
+        int threads = settings.connectionThreads();
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(threads), r -> {
                     Thread t = new Thread(r, "http-worker-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
-        // When workers and queue are full the JDK server closes the new connection (the client retries)
-        // instead of running the exchange on its single dispatcher thread, which a stalled client could block.
+        // Idle threads end, so the pool costs threads only while connections need them. When threads and queue
+        // are full the JDK server closes the new connection instead of running the exchange on its single
+        // dispatcher thread, which a stalled client could block; the pipeline's in-flight bound answers 503
+        // long before that.
+        executor.allowCoreThreadTimeOut(true);
         this.tls = security.tls() != null;
         this.server = tls ? httpsServer(settings, security.tls()) : HttpServer.create(settings.address(), 1024);
         server.setExecutor(executor);
-        HttpHandler routes = route(write, read, settings.telemetryPath(), new HTTPServer.HTTPMetricHandler(registry));
+        HttpHandler routes = route(pipeline, settings.telemetryPath(), new TelemetryHandler(registry));
         server.createContext("/", security.users() == null ? routes : authenticated(security.users(), routes));
         server.start();
     }
@@ -112,6 +124,7 @@ public final class ConnectorHttpServer implements AutoCloseable {
                 return;
             }
             try {
+                keepOpenOrClose(exchange, consumeEmptyBody(exchange));
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"" + BasicAuthUsers.REALM + "\"");
                 plain(exchange, 401, "Unauthorized");
             } catch (IOException e) {
@@ -122,24 +135,33 @@ public final class ConnectorHttpServer implements AutoCloseable {
         };
     }
 
-    private HttpHandler route(RemoteWriteEndpoint write, RemoteReadEndpoint read, String telemetryPath,
-                              HttpHandler metrics) {
+    private HttpHandler route(InboundPipeline pipeline, String telemetryPath, HttpHandler metrics) {
+        String landing = landingPage(telemetryPath);
         return exchange -> {
             try {
                 String path = exchange.getRequestURI().getPath();
                 String method = exchange.getRequestMethod();
-                if (path.equals("/write")) {
-                    protocol(exchange, method, (h, b, l) -> write.handle(h, b, l), write.limits().maxBodyBytes(), write::refused);
-                } else if (path.equals("/read")) {
-                    protocol(exchange, method, (h, b, l) -> read.handle(h, b, l), read.limits().maxBodyBytes(), UnaryOperator.identity());
-                } else if (path.equals(telemetryPath)) {
+                boolean get = method.equals("GET") || method.equals("HEAD");
+                boolean page = path.equals(telemetryPath) && get || path.equals("/-/healthy")
+                        || path.equals("/-/ready") || path.equals("/") && get;
+                if (page) {
+                    keepOpenOrClose(exchange, consumeEmptyBody(exchange));
+                }
+                if (path.equals(telemetryPath) && get) {
                     metrics.handle(exchange);
                 } else if (path.equals("/-/healthy")) {
                     plain(exchange, 200, "Healthy");
                 } else if (path.equals("/-/ready")) {
                     plain(exchange, ready ? 200 : 503, ready ? "Ready" : "Not ready: shutting down");
+                } else if (path.equals("/") && get) {
+                    send(exchange, ProtocolResponse.bytes(200, Map.of("Content-Type", "text/html; charset=utf-8"),
+                            landing.getBytes(StandardCharsets.UTF_8)));
                 } else {
-                    plain(exchange, 404, "404 page not found: " + path);
+                    boolean[] read = {false};
+                    ProtocolResponse response = pipeline.handle(new InboundRequest(method, path,
+                            exchange.getRequestHeaders()::getFirst, body(exchange, read)));
+                    keepOpenOrClose(exchange, read[0] || consumeEmptyBody(exchange));
+                    send(exchange, response);
                 }
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "Connection error while answering: " + e.getMessage());
@@ -151,70 +173,76 @@ public final class ConnectorHttpServer implements AutoCloseable {
         };
     }
 
-    @FunctionalInterface
-    private interface Endpoint {
-        ProtocolResponse handle(io.tsconnector.adapters.protocol.RequestHeaders headers, byte[] body, int length);
+    /**
+     * Marks an empty request body as read, so the connection stays open for the next request (a body nobody
+     * read makes the server close the connection, see drainAmount); a body that is not empty is left unread.
+     */
+    private static boolean consumeEmptyBody(HttpExchange exchange) throws IOException {
+        Headers h = exchange.getRequestHeaders();
+        String length = h.getFirst("Content-Length");
+        if (h.getFirst("Transfer-Encoding") == null && (length == null || length.trim().equals("0"))) {
+            return exchange.getRequestBody().read() < 0;
+        }
+        return false;
     }
 
-    private void protocol(HttpExchange exchange, String method, Endpoint endpoint, int maxBodyBytes,
-                          UnaryOperator<ProtocolResponse> refusal) throws IOException {
-        if (!method.equals("POST")) {
-            send(exchange, refusal.apply(ProtocolResponse.text(405, "method " + method + " not allowed: use POST")
-                    .withHeader("Allow", "POST")));
-            return;
+    /** Tells the client the connection closes after this answer when its request body was left unread. */
+    private static void keepOpenOrClose(HttpExchange exchange, boolean bodyRead) {
+        if (!bodyRead) {
+            exchange.getResponseHeaders().set("Connection", "close");
         }
-        if (!inFlight.tryAcquire()) {
-            send(exchange, refusal.apply(StatusTable.retryLater("the connector is overloaded: too many requests in flight")));
-            return;
-        }
-        try {
-            Headers headers = exchange.getRequestHeaders();
-            String declared = headers.getFirst("Content-Length");
+    }
+
+    /** The page at {@code /}, as exporters have one: what the connector is and where its pages are. */
+    private static String landingPage(String telemetryPath) {
+        return "<!DOCTYPE html>\n<html><head><title>Timestream Prometheus connector</title></head><body>\n"
+                + "<h1>Timestream Prometheus connector</h1>\n"
+                + "<p>Remote write: <code>POST /write</code>; remote read: <code>POST /read</code>.</p>\n<ul>\n"
+                + "<li><a href=\"" + telemetryPath + "\">" + telemetryPath + "</a> (metrics)</li>\n"
+                + "<li><a href=\"/-/healthy\">/-/healthy</a></li>\n"
+                + "<li><a href=\"/-/ready\">/-/ready</a></li>\n</ul>\n</body></html>\n";
+    }
+
+    /** The exchange's body, read when the pipeline accepts the request; {@code read[0]} once read to its end. */
+    private static RequestBody body(HttpExchange exchange, boolean[] read) {
+        return max -> {
+            String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+            long length = -1;
             if (declared != null) {
-                long length;
                 try {
                     length = Long.parseLong(declared.trim());
                 } catch (NumberFormatException e) {
-                    send(exchange, refusal.apply(ProtocolResponse.text(400, "invalid Content-Length: " + declared)));
-                    return;
-                }
-                if (length > maxBodyBytes) {
-                    send(exchange, refusal.apply(ProtocolResponse.text(413, "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes + " bytes")));
-                    return;
+                    length = -1;
                 }
             }
-            Body body = readBounded(exchange.getRequestBody(), declared == null ? -1 : Long.parseLong(declared.trim()),
-                    maxBodyBytes);
-            if (body == null) {
-                send(exchange, refusal.apply(ProtocolResponse.text(413, "request body exceeds the limit of " + maxBodyBytes + " bytes")));
-                return;
-            }
-            send(exchange, endpoint.handle(headers::getFirst, body.bytes(), body.length()));
-        } finally {
-            inFlight.release();
-        }
-    }
-
-    private record Body(byte[] bytes, int length) {
+            RequestBody.Bytes bytes = readBounded(exchange.getRequestBody(), length, max);
+            read[0] = true;
+            return bytes;
+        };
     }
 
     /**
-     * Reads the whole body, never more than {@code max} bytes; null when it is longer. The buffer grows
-     * with the bytes that actually arrive, so a false Content-Length reserves nothing.
+     * Reads the whole body, never more than {@code max} bytes. The buffer grows with the bytes that actually
+     * arrive, so a false Content-Length reserves nothing.
+     *
+     * @throws io.tsconnector.adapters.protocol.ProtocolException 413 when the body is longer than {@code max}
      */
-    private static Body readBounded(InputStream in, long declared, int max) throws IOException {
+    private static RequestBody.Bytes readBounded(InputStream in, long declared, int max) throws IOException {
         byte[] buf = new byte[(int) Math.min(declared >= 0 ? declared : 8192, 1 << 20)];
         int n = 0;
         while (true) {
             if (n == buf.length) {
                 if (n >= max) {
-                    return in.read() < 0 ? new Body(buf, n) : null;
+                    if (in.read() < 0) {
+                        return new RequestBody.Bytes(buf, n);
+                    }
+                    throw InboundPipeline.tooLarge(-1, max);
                 }
                 buf = Arrays.copyOf(buf, (int) Math.min(max, Math.max(8192L, buf.length * 2L)));
             }
             int r = in.read(buf, n, buf.length - n);
             if (r < 0) {
-                return new Body(buf, n);
+                return new RequestBody.Bytes(buf, n);
             }
             n += r;
         }
@@ -229,7 +257,8 @@ public final class ConnectorHttpServer implements AutoCloseable {
         for (Map.Entry<String, String> e : response.headers().entrySet()) {
             h.set(e.getKey(), e.getValue());
         }
-        if (response.status() == 204 || response.status() == 304) {
+        if (response.status() == 204 || response.status() == 304 || exchange.getRequestMethod().equals("HEAD")) {
+            // no body: a length here makes the JDK warn on every HEAD (e.g. load balancers probing /-/ready)
             exchange.sendResponseHeaders(response.status(), -1);
             return;
         }
@@ -312,10 +341,6 @@ public final class ConnectorHttpServer implements AutoCloseable {
     /** The port the server listens on, useful when started on port 0. */
     public int port() {
         return server.getAddress().getPort();
-    }
-
-    public InetSocketAddress address() {
-        return server.getAddress();
     }
 
     /** True when the server speaks HTTPS. */

@@ -4,8 +4,6 @@ import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tsconnector.adapters.memory.InMemorySeriesStore;
-import io.tsconnector.adapters.protocol.Limits;
 import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.RetryLaterException;
@@ -13,49 +11,20 @@ import io.tsconnector.domain.Destination;
 import io.tsconnector.proto.prometheus.LabelMatcher;
 import io.tsconnector.proto.prometheus.Query;
 import io.tsconnector.proto.prometheus.ReadRequest;
-import io.tsconnector.proto.prometheus.ReadResponse;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ConnectorHttpServerTest {
+class ConnectorHttpServerTest extends MemoryServerTest {
     private static final Destination PROM = new Destination("promDB", "promTable");
-    private static final int MAX_DECODED = 256 * 1024;
 
-    private static InMemorySeriesStore store;
-    private static ConnectorHttpServer server;
-    private static HttpClient client;
-
-    @BeforeAll
-    static void start() throws IOException {
-        store = new InMemorySeriesStore();
-        server = MemoryBackedServer.start(store, new Limits(MAX_DECODED, 1_000_000), InboundSecurity.NONE);
-        client = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void noFailures() {
-        store.clearFailures();
-    }
 
 
     private static HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
@@ -152,12 +121,7 @@ class ConnectorHttpServerTest {
                 "Content-Encoding", "snappy", "Content-Type", "application/x-protobuf", "X-Prometheus-Remote-Read-Version", "0.1.0");
         assertEquals(200, r.statusCode(), () -> new String(r.body()));
         assertEquals("snappy", r.headers().firstValue("Content-Encoding").orElse(""));
-        ReadResponse response = ReadResponse.parseFrom(Snappy.decompress(r.body(), r.body().length, 1 << 20));
-        assertEquals(1, response.getResultsCount());
-        assertEquals(1, response.getResults(0).getTimeseriesCount());
-        io.tsconnector.proto.prometheus.TimeSeries ts = response.getResults(0).getTimeseries(0);
-        assertEquals(2, ts.getSamplesCount(), "two finite samples; the stale marker was not stored");
-        assertEquals(210.0, ts.getSamples(0).getValue());
+        io.tsconnector.proto.prometheus.TimeSeries ts = io.tsconnector.adapters.protocol.StaleMarkersRead.series(r.body());
         assertEquals("promDB", ts.getLabels(0).getValue());
     }
 

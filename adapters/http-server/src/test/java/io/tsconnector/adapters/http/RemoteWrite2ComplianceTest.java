@@ -4,8 +4,6 @@ import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tsconnector.adapters.memory.InMemorySeriesStore;
-import io.tsconnector.adapters.protocol.Limits;
 import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
 import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.application.RetryLaterException;
@@ -21,11 +19,9 @@ import io.tsconnector.proto.write.v2.Metadata;
 import io.tsconnector.proto.write.v2.Request;
 import io.tsconnector.proto.write.v2.TimeSeries;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +33,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -50,31 +43,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * suite, through the real HTTP server over an in-memory store: each case sends one request and checks the
  * status, the three written-count headers and what became readable.
  */
-class RemoteWrite2ComplianceTest {
-    private static final int MAX_DECODED = 256 * 1024;
+class RemoteWrite2ComplianceTest extends MemoryServerTest {
     private static final String V2 = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private static InMemorySeriesStore store;
-    private static ConnectorHttpServer server;
-    private static HttpClient client;
-
-    @BeforeAll
-    static void start() throws IOException {
-        store = new InMemorySeriesStore();
-        server = MemoryBackedServer.start(store, new Limits(MAX_DECODED, 1_000_000), InboundSecurity.NONE);
-        client = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void noFailures() {
-        store.clearFailures();
-    }
 
     /** Builds a 2.0 request, interning strings into the symbol table as a sender does. */
     static final class V2Request {

@@ -9,33 +9,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import io.prometheus.client.CollectorRegistry;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
-import io.tsconnector.adapters.protocol.ConnectorMetrics;
 import io.tsconnector.adapters.protocol.Limits;
-import io.tsconnector.adapters.protocol.RemoteReadEndpoint;
-import io.tsconnector.adapters.protocol.RemoteWriteEndpoint;
+import io.tsconnector.adapters.protocol.MemoryWiring;
 import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.adapters.protocol.chunks.ChunkedFrameReader;
 import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.RetryLaterException;
-import io.tsconnector.application.service.ReadSeriesService;
-import io.tsconnector.application.service.WritePolicy;
-import io.tsconnector.application.service.WriteSeriesService;
-import io.tsconnector.domain.DestinationResolver;
 import io.tsconnector.proto.prometheus.ChunkedReadResponse;
 import io.tsconnector.proto.prometheus.LabelMatcher;
 import io.tsconnector.proto.prometheus.Query;
 import io.tsconnector.proto.prometheus.ReadRequest;
-import io.tsconnector.proto.prometheus.ReadResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.stream.Stream;
@@ -63,12 +53,8 @@ class ApiGatewayV2HandlerTest {
     }
 
     private ApiGatewayV2Handler handler(int maxResponseBytes) {
-        ConnectorMetrics metrics = new ConnectorMetrics(new CollectorRegistry());
-        DestinationResolver destinations = new DestinationResolver("PrometheusDatabaseLabel", "PrometheusTableLabel", "", "");
-        Limits limits = new Limits(MAX_DECODED, 1_000_000);
-        return new ApiGatewayV2Handler(
-                new RemoteWriteEndpoint(new WriteSeriesService(destinations, WritePolicy.DEFAULT, store), metrics, limits),
-                new RemoteReadEndpoint(new ReadSeriesService(destinations, store), metrics, limits), maxResponseBytes);
+        return new ApiGatewayV2Handler(new MemoryWiring(store, new Limits(MAX_DECODED, 1_000_000)).pipeline,
+                maxResponseBytes);
     }
 
     static APIGatewayV2HTTPEvent event(String json) {
@@ -140,12 +126,7 @@ class ApiGatewayV2HandlerTest {
         assertEquals("application/x-protobuf", r.getHeaders().get("Content-Type"));
         assertEquals("snappy", r.getHeaders().get("Content-Encoding"));
         byte[] raw = Base64.getDecoder().decode(r.getBody());
-        ReadResponse response = ReadResponse.parseFrom(Snappy.decompress(raw, raw.length, 1 << 20));
-        assertEquals(1, response.getResultsCount());
-        assertEquals(1, response.getResults(0).getTimeseriesCount());
-        io.tsconnector.proto.prometheus.TimeSeries ts = response.getResults(0).getTimeseries(0);
-        assertEquals(2, ts.getSamplesCount(), "two finite samples; the stale marker was not stored");
-        assertEquals(210.0, ts.getSamples(0).getValue());
+        io.tsconnector.proto.prometheus.TimeSeries ts = io.tsconnector.adapters.protocol.StaleMarkersRead.series(raw);
         assertEquals(1795595347959L, ts.getSamples(0).getTimestamp());
     }
 
@@ -164,8 +145,8 @@ class ApiGatewayV2HandlerTest {
     }
 
     @Test
-    void missingVersionHeaderIsMissingHeaderError() {
-        APIGatewayV2HTTPResponse r = handle(event("POST", "/write", ",\"content-encoding\":\"snappy\"",
+    void missingVersionHeaderOnTheRootRouteIsMissingHeaderError() {
+        APIGatewayV2HTTPResponse r = handle(event("POST", "/", ",\"content-encoding\":\"snappy\"",
                 Base64.getEncoder().encodeToString(Captures.read("rw1-stale-markers.bin")), true));
         assertEquals(400, r.getStatusCode());
         assertTrue(r.getBody().startsWith("MissingHeaderError: "), r.getBody());
@@ -197,6 +178,14 @@ class ApiGatewayV2HandlerTest {
                 Arguments.of("read header sent to /write", event("POST", "/write", READ_HEADERS, b64, true), 400),
                 Arguments.of("write under a stage path", event("POST", "/prod/write", WRITE_HEADERS, b64, true), 204),
                 Arguments.of("write on the $default route", event("POST", "/", WRITE_HEADERS, b64, true), 204),
+                Arguments.of("read header on the $default route", event("POST", "/", READ_HEADERS, b64, true), 400),
+                Arguments.of("unknown path", event("POST", "/nope", WRITE_HEADERS, b64, true), 404),
+                Arguments.of("Content-Length not a number", event("POST", "/write", WRITE_HEADERS
+                        + ",\"content-length\":\"12x\"", b64, true), 400),
+                Arguments.of("negative Content-Length", event("POST", "/write", WRITE_HEADERS
+                        + ",\"content-length\":\"-1\"", b64, true), 400),
+                Arguments.of("write without a version header: the path tells", event("POST", "/write",
+                        ",\"content-encoding\":\"snappy\"", b64, true), 204),
                 Arguments.of("mixed-case header names", event("POST", "/write",
                         ",\"Content-Encoding\":\"snappy\",\"X-Prometheus-Remote-Write-Version\":\"0.1.0\"", b64, true), 204),
                 Arguments.of("read without a destination", event("POST", "/read", READ_HEADERS,

@@ -7,9 +7,12 @@ package io.tsconnector.adapters.protocol;
  *        before anything is allocated (default 32 MiB, as Prometheus' own receiver)
  * @param maxReadSamples most samples one SAMPLES read response may hold (default 10,000,000); more gives 400,
  *        as in Prometheus' remote-read handler
+ * @param maxMatcherBytes longest value of one label matcher of a read request in UTF-8 bytes (default 4 KiB);
+ *        a longer one is refused with 400 naming the limit, since matching cost grows with the pattern
  */
-public record Limits(int maxDecodedBytes, long maxReadSamples) {
-    public static final Limits DEFAULT = new Limits(32 << 20, 10_000_000L);
+public record Limits(int maxDecodedBytes, long maxReadSamples, int maxMatcherBytes) {
+    public static final int DEFAULT_MAX_MATCHER_BYTES = 4096;
+    public static final Limits DEFAULT = new Limits(32 << 20, 10_000_000L, DEFAULT_MAX_MATCHER_BYTES);
 
     public Limits {
         if (maxDecodedBytes <= 0) {
@@ -18,6 +21,14 @@ public record Limits(int maxDecodedBytes, long maxReadSamples) {
         if (maxReadSamples <= 0) {
             throw new IllegalArgumentException("maxReadSamples must be positive: " + maxReadSamples);
         }
+        if (maxMatcherBytes <= 0) {
+            throw new IllegalArgumentException("maxMatcherBytes must be positive: " + maxMatcherBytes);
+        }
+    }
+
+    /** Limits with the default matcher bound. */
+    public Limits(int maxDecodedBytes, long maxReadSamples) {
+        this(maxDecodedBytes, maxReadSamples, DEFAULT_MAX_MATCHER_BYTES);
     }
 
     /** The largest raw (compressed) body worth reading: anything longer cannot decompress within the limit. */

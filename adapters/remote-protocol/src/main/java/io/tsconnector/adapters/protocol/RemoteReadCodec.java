@@ -1,30 +1,27 @@
 package io.tsconnector.adapters.protocol;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.tsconnector.domain.Labels;
 import io.tsconnector.domain.MatchType;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.QueryHints;
-import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
-import io.tsconnector.domain.TimeSeries;
 import io.tsconnector.proto.prometheus.LabelMatcher;
 import io.tsconnector.proto.prometheus.Query;
-import io.tsconnector.proto.prometheus.QueryResult;
 import io.tsconnector.proto.prometheus.ReadHints;
 import io.tsconnector.proto.prometheus.ReadRequest;
-import io.tsconnector.proto.prometheus.ReadResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Codec: remote read {@code prometheus.ReadRequest} to domain queries, and result series to a {@code ReadResponse}. */
+/** Codec: remote read {@code prometheus.ReadRequest} to domain queries. */
 public final class RemoteReadCodec {
     private RemoteReadCodec() {
     }
 
-    /** @throws ProtocolException 400 for an undecodable request or an invalid matcher */
-    public static DecodedRead decodeRequest(byte[] message) {
+    /**
+     * @param maxMatcherBytes longest matcher value accepted, in UTF-8 bytes
+     * @throws ProtocolException 400 for an undecodable request, an invalid matcher or one over the size limit
+     */
+    public static DecodedRead decodeRequest(byte[] message, int maxMatcherBytes) {
         ReadRequest request;
         try {
             request = ReadRequest.parseFrom(message);
@@ -34,7 +31,7 @@ public final class RemoteReadCodec {
         }
         List<SeriesQuery> queries = new ArrayList<>(request.getQueriesCount());
         for (int q = 0; q < request.getQueriesCount(); q++) {
-            queries.add(toQuery(q, request.getQueries(q)));
+            queries.add(toQuery(q, request.getQueries(q), maxMatcherBytes));
         }
         List<ReadRequest.ResponseType> accepted = request.getAcceptedResponseTypesList();
         boolean streamedFirst = !accepted.isEmpty() && accepted.get(0) == ReadRequest.ResponseType.STREAMED_XOR_CHUNKS;
@@ -42,9 +39,16 @@ public final class RemoteReadCodec {
         return new DecodedRead(queries, streamedFirst, samples);
     }
 
-    private static SeriesQuery toQuery(int index, Query q) {
+    private static SeriesQuery toQuery(int index, Query q, int maxMatcherBytes) {
         List<Matcher> matchers = new ArrayList<>(q.getMatchersCount());
         for (LabelMatcher m : q.getMatchersList()) {
+            int size = m.getValueBytes().size();
+            if (size > maxMatcherBytes) {
+                // checked before the matcher is compiled: the cost of a regex grows with its length
+                throw ProtocolException.badRequest("query " + index + ": the matcher value for label '"
+                        + abbreviate(m.getName()) + "' is " + size + " bytes, over the limit of " + maxMatcherBytes
+                        + " bytes per matcher value");
+            }
             MatchType type = switch (m.getType()) {
                 case EQ -> MatchType.EQ;
                 case NEQ -> MatchType.NEQ;
@@ -68,37 +72,7 @@ public final class RemoteReadCodec {
         return new SeriesQuery(q.getStartTimestampMs(), q.getEndTimestampMs(), matchers, hints);
     }
 
-    /** Encodes one {@code QueryResult} per query, in request order, as a snappy-compressed {@code ReadResponse}. */
-    public static byte[] encodeSamplesResponse(List<List<TimeSeries>> results) {
-        ReadResponse.Builder response = ReadResponse.newBuilder();
-        for (List<TimeSeries> result : results) {
-            QueryResult.Builder qr = response.addResultsBuilder();
-            for (TimeSeries series : result) {
-                io.tsconnector.proto.prometheus.TimeSeries.Builder ts = qr.addTimeseriesBuilder();
-                Labels labels = series.labels();
-                for (int i = 0; i < labels.size(); i++) {
-                    ts.addLabelsBuilder().setName(labels.name(i)).setValue(labels.value(i));
-                }
-                for (Sample s : series.samples()) {
-                    ts.addSamplesBuilder().setTimestamp(s.timestampMs()).setValue(s.value());
-                }
-            }
-        }
-        return Snappy.compress(response.build().toByteArray());
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
-
-    /** Size a {@code ReadResponse} grows by when one series is added, for bounding responses before building them. */
-    public static long encodedSize(TimeSeries series) {
-        long size = 0;
-        Labels labels = series.labels();
-        for (int i = 0; i < labels.size(); i++) {
-            int label = CodedOutputStream.computeStringSize(1, labels.name(i))
-                    + CodedOutputStream.computeStringSize(2, labels.value(i));
-            size += 1 + CodedOutputStream.computeUInt32SizeNoTag(label) + label;
-        }
-        // a sample is at most tag+fixed64 value and tag+varint timestamp, wrapped in tag+length
-        size += (long) series.samples().size() * (2 + 9 + 11);
-        return size + 10;
-    }
-
 }

@@ -3,13 +3,11 @@ package io.tsconnector.adapters.protocol;
 import io.tsconnector.application.port.in.WriteCommand;
 import io.tsconnector.application.port.in.WriteOutcome;
 import io.tsconnector.application.port.in.WriteSeriesUseCase;
-import java.lang.System.Logger.Level;
 import java.util.Locale;
 
 /**
- * Inbound protocol logic of {@code POST /write}, shared by the HTTP server and the Lambda handler:
- * negotiate the message (remote write 1.0 or 2.0), decompress within limits, decode, run the use case,
- * answer by the status table with the written-counts headers of remote write 2.0.
+ * Adapter: the protocol logic of {@code POST /write} behind the {@link InboundPipeline}: negotiate the message
+ * (remote write 1.0 or 2.0), decompress within limits, decode, run the use case, answer by the status table.
  *
  * <p>The counts headers are set on every answer, for both message types, whatever the status: they say
  * what was stored, which a 1.0 sender ignores and a 2.0 sender relies on. Native histogram samples and
@@ -25,8 +23,8 @@ public final class RemoteWriteEndpoint {
     public static final String SAMPLES_WRITTEN = "X-Prometheus-Remote-Write-Samples-Written";
     public static final String HISTOGRAMS_WRITTEN = "X-Prometheus-Remote-Write-Histograms-Written";
     public static final String EXEMPLARS_WRITTEN = "X-Prometheus-Remote-Write-Exemplars-Written";
-
-    private static final System.Logger LOG = System.getLogger(RemoteWriteEndpoint.class.getName());
+    /** Label sets kept by default: enough for a large Prometheus' active series of one shard set. */
+    public static final int DEFAULT_LABELS_CACHE_ENTRIES = 200_000;
 
     /** The two protobuf messages this endpoint accepts. */
     public enum Message {
@@ -37,59 +35,40 @@ public final class RemoteWriteEndpoint {
     private final WriteSeriesUseCase useCase;
     private final ConnectorMetrics metrics;
     private final Limits limits;
+    private final WriteRequestDecoder decoder;
 
-    public RemoteWriteEndpoint(WriteSeriesUseCase useCase, ConnectorMetrics metrics, Limits limits) {
+    RemoteWriteEndpoint(WriteSeriesUseCase useCase, ConnectorMetrics metrics, Limits limits, int labelsCacheEntries) {
+        if (labelsCacheEntries < 0) {
+            throw new IllegalArgumentException("labels cache entries must not be negative: " + labelsCacheEntries);
+        }
         this.useCase = useCase;
         this.metrics = metrics;
         this.limits = limits;
-    }
-
-    public Limits limits() {
-        return limits;
-    }
-
-    /** Handles one request whose body is the first {@code length} bytes of {@code body}. */
-    public ProtocolResponse handle(RequestHeaders headers, byte[] body, int length) {
-        long start = System.nanoTime();
-        ProtocolResponse response;
-        long written = 0;
-        try {
-            Message message = negotiate(headers.get("Content-Type"));
-            byte[] bytes = Snappy.decompressBody(headers, body, length, limits.maxDecodedBytes(), "remote write bodies");
-            DecodedWrite decoded = message == Message.V2 ? RemoteWriteV2Codec.decode(bytes) : RemoteWriteCodec.decodeV1(bytes);
-            metrics.received(decoded.samples());
-            WriteOutcome outcome = useCase.write(new WriteCommand(decoded.series(), decoded.histograms(),
-                    decoded.exemplars()));
-            written = outcome.written();
-            metrics.ignored(outcome.ignored());
-            response = StatusTable.forWrite(outcome);
-        } catch (RuntimeException | Error e) {
-            // A failure thrown before or instead of an outcome: the service throws only before it writes.
-            response = StatusTable.forFailure(e);
-            if (response.status() == 500) {
-                LOG.log(Level.ERROR, "Unexpected failure handling a remote write request", e);
-            }
+        this.decoder = new WriteRequestDecoder(labelsCacheEntries);
+        if (decoder.cache() != null) {
+            LabelsCache cache = decoder.cache();
+            metrics.watchCache("remote_write_labels", cache::hits, cache::misses, cache::entries);
         }
-        if (response.status() >= 300) {
-            LOG.log(response.status() >= 500 ? Level.ERROR : Level.WARNING,
-                    "Remote write request answered " + response.status() + ": " + response.bodyText());
+    }
+
+    /** Handles one request whose body is the first {@code length} bytes of {@code body}; failures are thrown. */
+    ProtocolResponse handle(RequestHeaders headers, byte[] body, int length) {
+        Message message = negotiate(headers.get("Content-Type"));
+        byte[] bytes = Snappy.decompressBody(headers, body, length, limits.maxDecodedBytes(), "remote write bodies");
+        DecodedWrite decoded = message == Message.V2 ? RemoteWriteV2Codec.decode(bytes) : decoder.decode(bytes);
+        metrics.received(decoded.samples());
+        WriteOutcome outcome = useCase.write(new WriteCommand(decoded.series(), decoded.histograms(),
+                decoded.exemplars()));
+        metrics.ignored(outcome.ignored());
+        return StatusTable.forWrite(outcome).withHeader(SAMPLES_WRITTEN, Long.toString(outcome.written()));
+    }
+
+    /** Sets the counts headers an answer lacks: an answer given before anything was written says 0. */
+    static ProtocolResponse withWrittenCounts(ProtocolResponse response) {
+        if (!response.headers().containsKey(SAMPLES_WRITTEN)) {
+            response.withHeader(SAMPLES_WRITTEN, "0");
         }
-        metrics.write(response.status(), System.nanoTime() - start);
-        return withWrittenCounts(response, written);
-    }
-
-    /**
-     * An answer given to a write request before it reached this endpoint (too large, overloaded, wrong
-     * method): nothing was written, and the counts headers say so.
-     */
-    public ProtocolResponse refused(ProtocolResponse response) {
-        return withWrittenCounts(response, 0);
-    }
-
-    private static ProtocolResponse withWrittenCounts(ProtocolResponse response, long samples) {
-        return response.withHeader(SAMPLES_WRITTEN, Long.toString(samples))
-                .withHeader(HISTOGRAMS_WRITTEN, "0")
-                .withHeader(EXEMPLARS_WRITTEN, "0");
+        return response.withHeader(HISTOGRAMS_WRITTEN, "0").withHeader(EXEMPLARS_WRITTEN, "0");
     }
 
     /**
@@ -104,7 +83,8 @@ public final class RemoteWriteEndpoint {
         if (contentType == null || contentType.isBlank()) {
             return Message.V1;
         }
-        String[] parts = contentType.split(";");
+        // the limit -1 keeps empty parts: "; proto=x" or ";" is an empty media type, not an index error
+        String[] parts = contentType.split(";", -1);
         String media = parts[0].trim().toLowerCase(Locale.ROOT);
         if (!media.equals(MEDIA_TYPE)) {
             throw new ProtocolException(415, "unsupported Content-Type '" + contentType + "': expected " + MEDIA_TYPE
@@ -112,6 +92,9 @@ public final class RemoteWriteEndpoint {
         }
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i].trim();
+            if (p.isEmpty()) {
+                continue;
+            }
             int eq = p.indexOf('=');
             if (eq <= 0) {
                 throw new ProtocolException(415, "unsupported Content-Type '" + contentType

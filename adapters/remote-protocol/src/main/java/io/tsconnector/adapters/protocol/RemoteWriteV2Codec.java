@@ -67,12 +67,7 @@ public final class RemoteWriteV2Codec {
                 values[i] = symbol(request, ts.getLabelsRefs(2 * i + 1), "time series " + s + " labels_refs["
                         + (2 * i + 1) + "]");
             }
-            Labels labels;
-            try {
-                labels = Labels.fromArrays(names, values, n);
-            } catch (IllegalArgumentException e) {
-                throw ProtocolException.badRequest("invalid labels in time series " + s + ": " + e.getMessage());
-            }
+            Labels labels = WriteRequestDecoder.labels(names, values, n, s);
             if (labels.metricName() == null) {
                 throw ProtocolException.badRequest("invalid time series " + s + ": it has no " + Labels.METRIC_NAME
                         + " label (labels " + labels + ")");

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Codec: decodes a remote write 1.0 {@code WriteRequest} straight into domain series, without the
@@ -42,7 +41,12 @@ public final class WriteRequestDecoder {
 
     /** @param cacheEntries label sets kept for reuse (0 disables the cache) */
     public WriteRequestDecoder(int cacheEntries) {
-        this.cache = cacheEntries > 0 ? new LabelsCache(cacheEntries) : null;
+        this.cache = cacheEntries > 0 ? new LabelsCache(Math.max(2, cacheEntries)) : null;
+    }
+
+    /** The decoder's labels cache, or null when it has none. */
+    LabelsCache cache() {
+        return cache;
     }
 
     /** @throws ProtocolException 400 for anything that is not a valid WriteRequest */
@@ -81,7 +85,7 @@ public final class WriteRequestDecoder {
                 r.pos += n;
                 metadata++;
             } else {
-                r.skip(wire);
+                r.skipUnknown(field, wire, field <= 3 && field != 2, WIRE_LEN, "WriteRequest");
             }
         }
         return new DecodedWrite(series, samples, histograms, exemplars, metadata);
@@ -120,7 +124,7 @@ public final class WriteRequestDecoder {
                 } else if (field == 2 && wire == WIRE_VARINT) {
                     timestamp = r.varint();
                 } else {
-                    r.skip(wire);
+                    r.skipUnknown(field, wire, field <= 2, field == 1 ? WIRE_FIXED64 : WIRE_VARINT, "Sample");
                 }
             }
             times[i] = timestamp;
@@ -166,7 +170,7 @@ public final class WriteRequestDecoder {
                     default -> histograms++;
                 }
             } else {
-                r.skip(wire);
+                r.skipUnknown(field, wire, field <= 4, WIRE_LEN, "TimeSeries");
             }
         }
         if (sampleCount == 0) {
@@ -229,16 +233,21 @@ public final class WriteRequestDecoder {
                             value = str;
                         }
                     } else {
-                        l.skip(w);
+                        l.skipUnknown(f, w, f <= 2, WIRE_LEN, "Label");
                     }
                 }
                 names[i] = name;
                 values[i] = value;
                 i++;
             } else {
-                r.skip(wire);
+                r.skipUnknown(tag >>> 3, wire, false, WIRE_LEN, "TimeSeries");
             }
         }
+        return labels(names, values, count, index);
+    }
+
+    /** The labels of time series {@code index} of a request; a 400 for duplicate or empty names. */
+    static Labels labels(String[] names, String[] values, int count, int index) {
         try {
             return Labels.fromArrays(names, values, count);
         } catch (IllegalArgumentException e) {
@@ -319,6 +328,19 @@ public final class WriteRequestDecoder {
             return v;
         }
 
+        /**
+         * Skips a field this decoder does not read. A known field with another wire type than the schema's is
+         * not an unknown field but a different message: Prometheus' decoder (gogo protobuf) refuses it, and so
+         * does this one, instead of acknowledging a body that is not a remote-write request.
+         */
+        void skipUnknown(int field, int wire, boolean known, int expectedWire, String message) {
+            if (known) {
+                throw truncated("field " + field + " of " + message + " has wire type " + wire + ", the schema says "
+                        + expectedWire);
+            }
+            skip(wire);
+        }
+
         void skip(int wire) {
             switch (wire) {
                 case WIRE_VARINT -> varint();
@@ -366,98 +388,6 @@ public final class WriteRequestDecoder {
 
         private ProtocolException truncated(String what) {
             return ProtocolException.badRequest("undecodable remote write request: " + what + " at byte " + pos);
-        }
-    }
-
-    /**
-     * Bounded map from the wire bytes of a label list to its decoded {@link Labels}; cleared when full, so a
-     * flood of new series costs memory only up to the bound.
-     */
-    private static final class LabelsCache {
-        private final int maxEntries;
-        private final ConcurrentHashMap<Key, Labels> map;
-
-        LabelsCache(int maxEntries) {
-            this.maxEntries = maxEntries;
-            this.map = new ConcurrentHashMap<>(Math.min(maxEntries, 1 << 16));
-        }
-
-        Labels get(byte[] buf, int from, int to) {
-            return map.get(new Key(buf, from, to));
-        }
-
-        /**
-         * Caches the labels and returns the instance to use: the one already cached when another request got
-         * there first, so every request shares one instance per series (identity is the fast path of every
-         * map the series goes through later).
-         */
-        Labels put(byte[] buf, int from, int to, Labels labels) {
-            if (map.size() >= maxEntries) {
-                map.clear();
-            }
-            Labels earlier = map.putIfAbsent(new Key(Arrays.copyOfRange(buf, from, to), 0, to - from), labels);
-            return earlier != null ? earlier : labels;
-        }
-    }
-
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    private static final class Key {
-        private final byte[] buf;
-        private final int from;
-        private final int to;
-        private final int hash;
-
-        Key(byte[] buf, int from, int to) {
-            this.buf = buf;
-            this.from = from;
-            this.to = to;
-            this.hash = hash(buf, from, to);
-        }
-
-        /**
-         * A multiply-xorshift hash over four independent 8-byte lanes, so the multiplications overlap; label
-         * bytes are hashed for every entry of every request.
-         */
-        private static int hash(byte[] buf, int from, int to) {
-            long h0 = 0x9E3779B97F4A7C15L ^ (to - from);
-            long h1 = 0xC2B2AE3D27D4EB4FL;
-            long h2 = 0x165667B19E3779F9L;
-            long h3 = 0x27D4EB2F165667C5L;
-            int i = from;
-            for (; i + 32 <= to; i += 32) {
-                h0 = (h0 ^ (long) LONGS.get(buf, i)) * 0xff51afd7ed558ccdL;
-                h1 = (h1 ^ (long) LONGS.get(buf, i + 8)) * 0xc4ceb9fe1a85ec53L;
-                h2 = (h2 ^ (long) LONGS.get(buf, i + 16)) * 0xff51afd7ed558ccdL;
-                h3 = (h3 ^ (long) LONGS.get(buf, i + 24)) * 0xc4ceb9fe1a85ec53L;
-                h0 ^= h0 >>> 29;
-                h1 ^= h1 >>> 31;
-                h2 ^= h2 >>> 27;
-                h3 ^= h3 >>> 33;
-            }
-            long h = h0 ^ Long.rotateLeft(h1, 17) ^ Long.rotateLeft(h2, 31) ^ Long.rotateLeft(h3, 47);
-            for (; i + 8 <= to; i += 8) {
-                h = (h ^ (long) LONGS.get(buf, i)) * 0xff51afd7ed558ccdL;
-                h ^= h >>> 29;
-            }
-            long tail = 0;
-            for (; i < to; i++) {
-                tail = (tail << 8) | (buf[i] & 0xff);
-            }
-            h = (h ^ tail) * 0xc4ceb9fe1a85ec53L;
-            h ^= h >>> 32;
-            return (int) h;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && Arrays.equals(buf, from, to, k.buf, k.from, k.to);
         }
     }
 }

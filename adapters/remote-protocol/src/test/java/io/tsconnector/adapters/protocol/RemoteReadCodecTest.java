@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RemoteReadCodecTest {
     @Test
     void sampledRequestKeepsMatchersRangeAndHints() {
-        DecodedRead read = RemoteReadCodec.decodeRequest(Captures.read("rr-sampled-request.pb"));
+        DecodedRead read = RemoteReadCodec.decodeRequest(Captures.read("rr-sampled-request.pb"), 4096);
         assertEquals(1, read.queries().size());
         SeriesQuery q = read.queries().get(0);
         assertEquals(1795595100000L, q.startMs());
@@ -37,10 +37,10 @@ class RemoteReadCodecTest {
 
     @Test
     void nameRegexRequestAndStreamedPreference() {
-        SeriesQuery q = RemoteReadCodec.decodeRequest(Captures.read("rr-sampled-request-name-regex.pb")).queries().get(0);
+        SeriesQuery q = RemoteReadCodec.decodeRequest(Captures.read("rr-sampled-request-name-regex.pb"), 4096).queries().get(0);
         assertEquals(List.of(Matcher.re("__name__", "go_gc_.*|process_.+"), Matcher.neq("job", "")), q.matchers());
         assertEquals(List.of("job", "instance"), q.hints().grouping());
-        DecodedRead streamed = RemoteReadCodec.decodeRequest(Captures.read("rr-streamed-request.pb"));
+        DecodedRead streamed = RemoteReadCodec.decodeRequest(Captures.read("rr-streamed-request.pb"), 4096);
         assertTrue(streamed.prefersStreamedChunks());
         assertFalse(streamed.acceptsSamples());
         assertEquals(2, streamed.queries().size());
@@ -53,9 +53,9 @@ class RemoteReadCodecTest {
                         io.tsconnector.proto.prometheus.LabelMatcher.newBuilder().setName("job")
                                 .setType(io.tsconnector.proto.prometheus.LabelMatcher.Type.RE).setValue("(")))
                 .build().toByteArray();
-        assertEquals(400, assertThrows(ProtocolException.class, () -> RemoteReadCodec.decodeRequest(bad)).status());
+        assertEquals(400, assertThrows(ProtocolException.class, () -> RemoteReadCodec.decodeRequest(bad, 4096)).status());
         assertEquals(400, assertThrows(ProtocolException.class,
-                () -> RemoteReadCodec.decodeRequest(new byte[] {0x0a, 0x05, 0x01})).status());
+                () -> RemoteReadCodec.decodeRequest(new byte[] {0x0a, 0x05, 0x01}, 4096)).status());
     }
 
     @Test
@@ -102,5 +102,20 @@ class RemoteReadCodecTest {
         assertEquals(2, r.getResults(1).getTimeseries(0).getSamplesCount());
         assertEquals(Double.doubleToRawLongBits(-0.0),
                 Double.doubleToRawLongBits(r.getResults(1).getTimeseries(0).getSamples(1).getValue()));
+    }
+
+    @Test
+    void aMatcherValueOverTheLimitIs400NamingTheLimit() {
+        String longRegex = "(a|b)*".repeat(20_000);
+        byte[] request = io.tsconnector.proto.prometheus.ReadRequest.newBuilder().addQueries(
+                io.tsconnector.proto.prometheus.Query.newBuilder().setStartTimestampMs(0).setEndTimestampMs(1)
+                        .addMatchers(io.tsconnector.proto.prometheus.LabelMatcher.newBuilder()
+                                .setType(io.tsconnector.proto.prometheus.LabelMatcher.Type.RE)
+                                .setName("job").setValue(longRegex))).build().toByteArray();
+        ProtocolException e = assertThrows(ProtocolException.class, () -> RemoteReadCodec.decodeRequest(request, 4096));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("over the limit of 4096 bytes"), e.getMessage());
+        assertEquals(1, RemoteReadCodec.decodeRequest(request, longRegex.length()).queries().size(),
+                "at the limit the matcher is accepted");
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RemoteWriteCodecTest {
     private static DecodedWrite decode(String fixture) {
-        return RemoteWriteCodec.decodeV1(Captures.read(fixture + ".pb"));
+        return new WriteRequestDecoder(0).decode(Captures.read(fixture + ".pb"));
     }
 
     @Test
@@ -57,7 +57,7 @@ class RemoteWriteCodecTest {
     void truncatedOrGarbageMessagesAre400() {
         byte[] pb = Captures.read("rw1-stale-markers.pb");
         for (byte[] bad : new byte[][] {Arrays.copyOf(pb, pb.length - 3), {(byte) 0xff, (byte) 0xff}, {0x0a, 0x7f, 0x01}}) {
-            ProtocolException e = assertThrows(ProtocolException.class, () -> RemoteWriteCodec.decodeV1(bad));
+            ProtocolException e = assertThrows(ProtocolException.class, () -> new WriteRequestDecoder(0).decode(bad));
             assertEquals(400, e.status());
         }
     }
@@ -68,7 +68,7 @@ class RemoteWriteCodecTest {
                 .addLabels(Label.newBuilder().setName("__name__").setValue("a"))
                 .addLabels(Label.newBuilder().setName("__name__").setValue("b"))
                 .addSamples(io.tsconnector.proto.prometheus.Sample.newBuilder().setTimestamp(1).setValue(1))).build();
-        ProtocolException e = assertThrows(ProtocolException.class, () -> RemoteWriteCodec.decodeV1(req.toByteArray()));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> new WriteRequestDecoder(0).decode(req.toByteArray()));
         assertTrue(e.getMessage().contains("duplicate label name __name__"), e.getMessage());
     }
 
@@ -79,7 +79,7 @@ class RemoteWriteCodecTest {
                 .addLabels(Label.newBuilder().setName("empty").setValue(""))
                 .addLabels(Label.newBuilder().setName("__name__").setValue("m"))
                 .addSamples(io.tsconnector.proto.prometheus.Sample.newBuilder().setTimestamp(1).setValue(-0.0))).build();
-        TimeSeries s = RemoteWriteCodec.decodeV1(req.toByteArray()).series().get(0);
+        TimeSeries s = new WriteRequestDecoder(0).decode(req.toByteArray()).series().get(0);
         assertEquals(Labels.of("__name__", "m", "z", "1"), s.labels());
         assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(s.samples().get(0).value()));
     }

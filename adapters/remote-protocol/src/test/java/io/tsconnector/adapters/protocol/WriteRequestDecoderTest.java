@@ -40,7 +40,7 @@ class WriteRequestDecoderTest {
     @ValueSource(strings = {"rw1-scrape-self", "rw1-stale-markers", "rw1-exemplars", "rw1-native-histogram", "rw1-metadata-only"})
     void decodesCapturesExactlyLikeTheGeneratedCode(String fixture) {
         byte[] pb = Captures.read(fixture + ".pb");
-        DecodedWrite reference = RemoteWriteCodec.decodeV1Generated(pb);
+        DecodedWrite reference = GeneratedWriteDecoder.decode(pb);
         assertSame(reference, uncached.decode(pb));
         assertSame(reference, cached.decode(pb));
         assertSame(reference, cached.decode(pb));
@@ -63,7 +63,7 @@ class WriteRequestDecoderTest {
             }
             DecodedWrite reference;
             try {
-                reference = RemoteWriteCodec.decodeV1Generated(pb);
+                reference = GeneratedWriteDecoder.decode(pb);
             } catch (ProtocolException e) {
                 byte[] bad = pb;
                 try {
@@ -90,9 +90,45 @@ class WriteRequestDecoderTest {
     void cacheIsBoundedAndKeepsDecoding() {
         WriteRequestDecoder small = new WriteRequestDecoder(2);
         byte[] pb = Captures.read("rw1-scrape-self.pb");
-        DecodedWrite reference = RemoteWriteCodec.decodeV1Generated(pb);
+        DecodedWrite reference = GeneratedWriteDecoder.decode(pb);
         for (int i = 0; i < 3; i++) {
             assertSame(reference, small.decode(pb));
         }
+    }
+
+    @Test
+    void aKnownFieldWithTheWrongWireTypeIs400() {
+        // WriteRequest field 1 (timeseries) sent as a varint: Prometheus answers 400, protobuf-java would skip it
+        byte[] varintTimeseries = {0x08, 0x01};
+        ProtocolException e = assertThrows(ProtocolException.class, () -> uncached.decode(varintTimeseries));
+        assertEquals(400, e.status());
+        // Sample.value (field 1, fixed64) sent as a varint, inside an otherwise valid series
+        byte[] varintValue = {0x0a, 0x0b, 0x0a, 0x05, 0x0a, 0x01, 'a', 0x12, 0x00, 0x12, 0x02, 0x08, 0x01};
+        assertEquals(400, assertThrows(ProtocolException.class, () -> uncached.decode(varintValue)).status());
+        assertEquals(400, assertThrows(ProtocolException.class, () -> GeneratedWriteDecoder.decode(varintValue)).status(),
+                "the reference agrees");
+    }
+
+    @Test
+    void theCacheKeepsHotSeriesWhenNewOnesFloodIt() {
+        WriteRequestDecoder small = new WriteRequestDecoder(100);
+        LabelsCache cache = small.cache();
+        byte[] hot = Captures.read("rw1-stale-markers.pb");
+        small.decode(hot);
+        long missesAfterFirst = cache.misses();
+        for (int i = 0; i < 1000; i++) {
+            small.decode(io.tsconnector.proto.prometheus.WriteRequest.newBuilder().addTimeseries(
+                    io.tsconnector.proto.prometheus.TimeSeries.newBuilder()
+                            .addLabels(io.tsconnector.proto.prometheus.Label.newBuilder().setName("__name__").setValue("m" + i))
+                            .addSamples(io.tsconnector.proto.prometheus.Sample.newBuilder().setTimestamp(1).setValue(1)))
+                    .build().toByteArray());
+            if (i % 10 == 0) {
+                long hitsBefore = cache.hits();
+                small.decode(hot);
+                assertEquals(true, cache.hits() > hitsBefore, "the series sent in every request stay cached");
+            }
+        }
+        assertEquals(true, cache.entries() <= 100, "bounded: " + cache.entries());
+        assertEquals(true, cache.misses() >= missesAfterFirst + 1000, "every new series is a miss");
     }
 }
