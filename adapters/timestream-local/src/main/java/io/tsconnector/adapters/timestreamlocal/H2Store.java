@@ -49,9 +49,11 @@ final class H2Store implements AutoCloseable {
     private final Object ddlLock = new Object();
     final Catalog catalog = new Catalog();
     private volatile boolean closed;
+    private final boolean persistent;
 
     H2Store(String url) throws SQLException {
         this.url = url;
+        this.persistent = url.startsWith("jdbc:h2:file:");
         this.keeper = DriverManager.getConnection(url);
         try {
             try (Statement st = keeper.createStatement()) {
@@ -715,7 +717,8 @@ final class H2Store implements AutoCloseable {
             }
         }
         try (Statement st = keeper.createStatement()) {
-            st.execute("SHUTDOWN");
+            // the file store keeps superseded pages while it runs; a full compaction at close gives them back
+            st.execute(persistent ? "SHUTDOWN COMPACT" : "SHUTDOWN");
         } finally {
             keeper.close();
         }

@@ -35,6 +35,8 @@ final class LayoutConversion {
         c.setAutoCommit(false);
         long rows = 0;
         try (Statement st = c.createStatement()) {
+            // the commits between batches would close a lazy result; a materialized one spills to disk when large
+            st.execute("SET LAZY_QUERY_EXECUTION FALSE");
             st.execute("DROP VIEW IF EXISTS " + t.view());
             st.execute("DROP TABLE IF EXISTS " + t.samplesTable());
             st.execute("DROP TABLE IF EXISTS " + t.seriesTable());
@@ -46,9 +48,11 @@ final class LayoutConversion {
                     String name = md.getColumnName(i);
                     if (!TimestreamRules.isReservedName(name)) {
                         dims.add(name);
-                        st.execute("ALTER TABLE " + t.seriesTable() + " ADD COLUMN " + quote(name) + " VARCHAR");
                     }
                 }
+            }
+            for (String d : dims) {
+                st.execute("ALTER TABLE " + t.seriesTable() + " ADD COLUMN " + quote(d) + " VARCHAR");
             }
             t.setDimensions(new java.util.TreeSet<>(dims));
             StringBuilder seriesSql = new StringBuilder("INSERT INTO ").append(t.seriesTable()).append(" (")
@@ -121,6 +125,9 @@ final class LayoutConversion {
             throw e;
         } finally {
             c.setAutoCommit(auto);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LAZY_QUERY_EXECUTION TRUE");
+            }
         }
         H2Store.log().log(System.Logger.Level.INFO, "Converted the local table " + t.database + "." + t.name
                 + " to the series layout: " + rows + " samples in " + (System.nanoTime() - start) / 1_000_000 + " ms");

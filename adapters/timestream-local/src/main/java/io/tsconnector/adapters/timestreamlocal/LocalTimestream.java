@@ -216,8 +216,8 @@ public final class LocalTimestream implements AutoCloseable {
     }
 
     /**
-     * Deletes the samples older than the retention, measured back from {@code nowMillis}, and gives the freed
-     * space back to the file system; returns the number of samples deleted. Runs in the background on its own.
+     * Deletes the samples older than the retention, measured back from {@code nowMillis}; returns the number of
+     * samples deleted. Runs in the background on its own.
      */
     public long applyRetention(long nowMillis) {
         if (retention == null) {
@@ -225,13 +225,19 @@ public final class LocalTimestream implements AutoCloseable {
         }
         try {
             long cutoff = Math.multiplyExact(nowMillis - retention.toMillis(), 1_000_000L);
-            long deleted = store.deleteBefore(cutoff);
-            if (deleted > 0) {
-                store.compact(COMPACT_MILLIS);
-            }
-            return deleted;
+            // the freed pages are reused by new samples; the file shrinks with the full compaction at close
+            return store.deleteBefore(cutoff);
         } catch (SQLException | ArithmeticException e) {
             throw new LocalStorageException("applying the retention failed: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Rewrites sparse parts of the database file and gives the freed space back to the file system. */
+    public void compact() {
+        try {
+            store.compact(COMPACT_MILLIS);
+        } catch (SQLException e) {
+            throw new LocalStorageException("compacting the local storage failed: " + firstLine(e.getMessage()), e);
         }
     }
 
