@@ -59,7 +59,8 @@ public record ConnectorSettings(
             case TIMESTREAM -> sb.append(" region=").append(storage.region())
                     .append(" write-endpoint=").append(storage.writeEndpoint() == null ? "discovered" : storage.writeEndpoint())
                     .append(" query-endpoint=").append(storage.queryEndpoint() == null ? "discovered" : storage.queryEndpoint());
-            case LOCAL -> sb.append(" local.path=").append(storage.localPath());
+            case LOCAL -> sb.append(" local.path=").append(storage.localPath())
+                    .append(" local.retention=").append(storage.localRetention());
             case MEMORY -> { }
         }
         sb.append(" database-label=").append(databaseLabel).append(" table-label=").append(tableLabel)

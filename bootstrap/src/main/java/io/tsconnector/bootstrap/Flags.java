@@ -73,6 +73,9 @@ final class Flags {
     @Parameter(names = "--local.create-tables", description = "Create databases and tables on first write in local storage: true or false.")
     String localCreateTables = "true";
 
+    @Parameter(names = "--local.retention", description = "How long local storage keeps samples, e.g. 15d, 12h or 90m (storage=local).")
+    String localRetention = "15d";
+
     @Parameter(names = "--enable-logging", description = "Enables or disables logging: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False.")
     String enableLogging = "true";
 
@@ -144,7 +147,8 @@ final class Flags {
         StorageSettings storageSettings = new StorageSettings(Storage.parse(storage), region,
                 endpoint(writeEndpoint, "write-base-endpoint"), endpoint(queryEndpoint, "query-base-endpoint"),
                 readRetries, maxWriteRetries, writeConcurrency, localPath,
-                parseBool(localCreateTables, "local.create-tables", null));
+                parseBool(localCreateTables, "local.create-tables", null),
+                StorageSettings.parseRetention(localRetention, "local.retention"));
         if (!telemetryPath.startsWith("/") || telemetryPath.equals("/write") || telemetryPath.equals("/read")) {
             throw new IllegalArgumentException("invalid web.telemetry-path '" + telemetryPath
                     + "': must start with '/' and differ from /write and /read");

@@ -19,7 +19,7 @@ final class LambdaSettings {
     static final List<String> VARIABLES = List.of("database_label", "table_label", "default_database", "default_table",
             "region", "max_retries", "max_read_retries", "max_write_retries", "enable_logging", "fail_on_long_label",
             "fail_on_invalid_sample_value", "log_level", "log_format", "storage", "write_base_endpoint",
-            "query_base_endpoint", "write_concurrency", "local_path", "local_create_tables");
+            "query_base_endpoint", "write_concurrency", "local_path", "local_create_tables", "local_retention");
 
     /** The only writable directory of a Lambda function is /tmp, so local storage defaults there. */
     static final String DEFAULT_LOCAL_PATH = "/tmp/data";
@@ -55,7 +55,8 @@ final class LambdaSettings {
                 Flags.endpoint(get(env, "write_base_endpoint", ""), "write_base_endpoint"),
                 Flags.endpoint(get(env, "query_base_endpoint", ""), "query_base_endpoint"),
                 readRetries, writeRetries, writeConcurrency, get(env, "local_path", DEFAULT_LOCAL_PATH),
-                Flags.parseBool(get(env, "local_create_tables", "true"), "local_create_tables", null));
+                Flags.parseBool(get(env, "local_create_tables", "true"), "local_create_tables", null),
+                StorageSettings.parseRetention(get(env, "local_retention", "15d"), "local_retention"));
         return new ConnectorSettings(get(env, "database_label", ""), get(env, "table_label", ""),
                 get(env, "default_database", ""), get(env, "default_table", ""), NOT_LISTENING, "/metrics", policy, log,
                 storage, Limits.DEFAULT);
@@ -66,7 +67,8 @@ final class LambdaSettings {
         StringBuilder sb = new StringBuilder("storage=").append(s.storage().storage().text());
         switch (s.storage().storage()) {
             case TIMESTREAM -> sb.append(" region=").append(s.storage().region());
-            case LOCAL -> sb.append(" local_path=").append(s.storage().localPath());
+            case LOCAL -> sb.append(" local_path=").append(s.storage().localPath())
+                    .append(" local_retention=").append(s.storage().localRetention());
             case MEMORY -> { }
         }
         return sb.append(" database_label=").append(s.databaseLabel()).append(" table_label=").append(s.tableLabel())

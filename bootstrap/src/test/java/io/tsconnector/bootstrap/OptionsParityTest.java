@@ -104,6 +104,11 @@ class OptionsParityTest {
                     values("/tmp/x", "/tmp/x", "mem:test", "mem:test"), List.of(), null),
             new Option("local.create-tables", "local_create_tables", s -> s.storage().localCreateTables(), booleans(),
                     BOOLEAN_INVALID, null),
+            new Option("local.retention", "local_retention", s -> s.storage().localRetention(),
+                    values("15d", java.time.Duration.ofDays(15), "12h", java.time.Duration.ofHours(12), "90m",
+                            java.time.Duration.ofMinutes(90), "1w2d", java.time.Duration.ofDays(9), "1500ms",
+                            java.time.Duration.ofMillis(1500)),
+                    List.of("0", "15", "15x", "-1d", "1h1d", "d"), null),
             new Option("web.max-request-bytes", null, s -> s.limits().maxDecodedBytes(),
                     values("1048576", 1048576), List.of("0", "big"), null),
             new Option("read.max-samples", null, s -> s.limits().maxReadSamples(),
@@ -172,6 +177,7 @@ class OptionsParityTest {
             assertEquals(LogSettings.Level.INFO, s.log().level());
             assertEquals(LogSettings.Format.LOGFMT, s.log().format());
             assertEquals(Storage.TIMESTREAM, s.storage().storage());
+            assertEquals(java.time.Duration.ofDays(15), s.storage().localRetention());
         }
     }
 
