@@ -573,20 +573,6 @@ final class H2Store implements AutoCloseable {
         return n;
     }
 
-    /** Rewrites sparse parts of the database file and gives the freed space back to the file system. */
-    void compact(int maxMillis) throws SQLException {
-        Connection c = borrow();
-        try {
-            org.h2.engine.Session session = ((org.h2.jdbc.JdbcConnection) c).getSession();
-            if (session instanceof org.h2.engine.SessionLocal local && local.getDatabase().getStore() != null
-                    && local.getDatabase().isPersistent()) {
-                local.getDatabase().getStore().getMvStore().compactFile(maxMillis);
-            }
-        } finally {
-            release(c);
-        }
-    }
-
     static boolean isContention(SQLException e) {
         SQLException cur = e;
         while (cur != null) {

@@ -43,7 +43,11 @@ final class QueryEngine {
     private static final String DOUBLE_COLUMN = Catalog.valueColumn(software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType.DOUBLE);
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"]|\"\")*)\"");
 
-    static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A streaming cursor reads a snapshot whose superseded pages the file store keeps for 45 s (H2's
+     * RETENTION_TIME) only; a query must end well before.
+     */
+    static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
 
     private final H2Store store;
     private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();

@@ -57,9 +57,6 @@ class EngineBenchmark {
             System.out.printf("engine write: %,d samples in %.2f s = %,.0f samples/s%n", SERIES * SAMPLES, writeSeconds,
                     SERIES * SAMPLES / writeSeconds);
             System.out.printf("disk after writes: %,d bytes%n", ts.sizeOnDiskBytes());
-            long cs = System.nanoTime();
-            ts.compact();
-            System.out.printf("disk after compaction (%.2f s): %,d bytes%n", (System.nanoTime() - cs) / 1e9, ts.sizeOnDiskBytes());
             for (int round = 0; round < 3; round++) {
                 long readStart = System.nanoTime();
                 String sql = "SELECT * FROM \"db\".\"t\" WHERE time BETWEEN from_milliseconds(0) AND from_milliseconds(4102444800000)";
