@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * after a clean stop, and one 1,000,000-sample request. The connector is the shaded jar started with the
  * README's local-mode command. Run with
  * {@code mvn -B -pl tests-integration -am verify -Dtest=LocalStoreBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * (optional {@code -Dbench.requests=50}: requests per client per ingest load).
+ * (optional {@code -Dbench.requests=50}: requests per client per ingest load; {@code -Dbench.jvm="..."}: the
+ * connector's JVM options instead of the README's).
  */
 class LocalStoreBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -100,7 +101,7 @@ class LocalStoreBenchmark {
         }
     }
 
-    private static Path connectorJar() {
+    static Path connectorJar() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             Path jar = p.resolve("bootstrap/target/timestream-prometheus-connector.jar");
             if (Files.exists(jar)) {
@@ -115,7 +116,8 @@ class LocalStoreBenchmark {
         int port = PrometheusServer.freePort();
         Path data = dir.resolve("connector-data");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(System.getProperty("bench.jvm", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+        String jvm = System.getProperty("bench.jvm", String.join(" ", LocalModeScrapeBenchmark.README_JVM_OPTIONS));
+        command.addAll(List.of(jvm.split(" ")).stream().filter(s -> !s.isBlank()).toList());
         command.addAll(List.of("-jar", connectorJar().toString(), "--storage=local", "--local.path=" + data,
                 "--database-label=" + RemoteWriteClient.DATABASE_LABEL, "--table-label=" + RemoteWriteClient.TABLE_LABEL,
                 "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"));
@@ -163,7 +165,7 @@ class LocalStoreBenchmark {
         return new Server("Prometheus 2.42", p, base.resolve("/api/v1/write"), base.resolve("/api/v1/read"), home.resolve("data"));
     }
 
-    private static void awaitOk(Process p, URI uri) throws Exception {
+    static void awaitOk(Process p, URI uri) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
