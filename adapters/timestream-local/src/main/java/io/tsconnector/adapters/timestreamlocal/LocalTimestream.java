@@ -35,12 +35,22 @@ public final class LocalTimestream implements AutoCloseable {
     private final FileChannel lockChannel;
     private final Duration retention;
     private final ScheduledExecutorService retentionTask;
+    private final DiskGuard disk;
+
+    private static DiskGuard diskGuard(Path directory) {
+        try {
+            return new DiskGuard(directory);
+        } catch (IOException e) {
+            throw new LocalStorageException("cannot find the file system of " + directory + ": " + reason(e), e);
+        }
+    }
 
     private LocalTimestream(H2Store store, boolean createTablesOnWrite, Path directory, FileChannel lockChannel,
                             Duration retention) {
         this.store = store;
         this.queryEngine = new QueryEngine(store);
-        this.writeClient = new LocalWriteClient(store, createTablesOnWrite);
+        this.disk = directory == null ? null : diskGuard(directory);
+        this.writeClient = new LocalWriteClient(store, createTablesOnWrite, disk);
         this.queryClient = new LocalQueryClient(queryEngine);
         this.directory = directory;
         this.lockChannel = lockChannel;
@@ -194,6 +204,11 @@ public final class LocalTimestream implements AutoCloseable {
     /** How long a query may run from its first to its last page before it is cancelled with an error. */
     public void queryTimeout(Duration timeout) {
         queryEngine.queryTimeout = timeout;
+    }
+
+    /** Free space below which writes are refused (503, nothing stored) instead of risking a failed file write. */
+    void diskReserve(long bytes) {
+        disk.reserveBytes = bytes;
     }
 
     /** Bytes of the storage directory's files; 0 for an in-memory engine. */
