@@ -56,7 +56,7 @@ class LocalModeScrapeBenchmark {
         try {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(README_JVM_OPTIONS);
-            command.addAll(List.of("-jar", LocalStoreBenchmark.connectorJar().toString(), "--storage=local",
+            command.addAll(List.of("-jar", ProcessLifecycleTest.jar().toString(), "--storage=local",
                     "--database-label=PrometheusDatabaseLabel", "--table-label=PrometheusTableLabel",
                     "--local.path=" + data, "--web.listen-address=127.0.0.1:" + connectorPort));
             Process connector = new ProcessBuilder(command).redirectErrorStream(true)

@@ -101,24 +101,13 @@ class LocalStoreBenchmark {
         }
     }
 
-    static Path connectorJar() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path jar = p.resolve("bootstrap/target/timestream-prometheus-connector.jar");
-            if (Files.exists(jar)) {
-                return jar;
-            }
-        }
-        throw new IllegalStateException("bootstrap/target/timestream-prometheus-connector.jar not found: build it first "
-                + "with 'mvn -B package -DskipTests -pl bootstrap -am'");
-    }
-
     private Server startConnector() throws Exception {
         int port = PrometheusServer.freePort();
         Path data = dir.resolve("connector-data");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         String jvm = System.getProperty("bench.jvm", String.join(" ", LocalModeScrapeBenchmark.README_JVM_OPTIONS));
         command.addAll(List.of(jvm.split(" ")).stream().filter(s -> !s.isBlank()).toList());
-        command.addAll(List.of("-jar", connectorJar().toString(), "--storage=local", "--local.path=" + data,
+        command.addAll(List.of("-jar", ProcessLifecycleTest.jar().toString(), "--storage=local", "--local.path=" + data,
                 "--database-label=" + RemoteWriteClient.DATABASE_LABEL, "--table-label=" + RemoteWriteClient.TABLE_LABEL,
                 "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("connector.log").toFile()).start();

@@ -159,7 +159,7 @@ class ProcessLifecycleTest {
     }
 
     /** The shaded jar that the reactor's package phase built before this module's tests. */
-    private static Path jar() {
+    static Path jar() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             Path jar = p.resolve("bootstrap/target/timestream-prometheus-connector.jar");
             if (Files.exists(jar)) {

@@ -38,20 +38,25 @@ class LocalStorageTest {
     @TempDir
     Path dir;
 
+    /** Writes {@code count} samples of {@code measure} 1 ms apart from {@code t0}, over {@code jobs} series, 100 per call. */
+    private static void writeSamples(LocalTimestream ts, String measure, int count, long t0, int jobs) {
+        List<Record> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            batch.add(rec(measure, i, t0 + i, "job", "j" + i % jobs));
+            if (batch.size() == 100) {
+                ts.writeClient().writeRecords(write("db", "t", batch));
+                batch.clear();
+            }
+        }
+    }
+
     @Test
     void retentionDeletesExpiredSamplesAndTheFileShrinksAtClose() {
         long now = System.currentTimeMillis();
         String path = dir.resolve("data").toString();
         long before;
         try (LocalTimestream ts = LocalTimestream.open(path, true, Duration.ofHours(1))) {
-            List<Record> batch = new ArrayList<>();
-            for (int i = 0; i < 20_000; i++) {
-                batch.add(rec("old", i, now - 3 * HOUR + i, "job", "j" + i % 50));
-                if (batch.size() == 100) {
-                    ts.writeClient().writeRecords(write("db", "t", batch));
-                    batch.clear();
-                }
-            }
+            writeSamples(ts, "old", 20_000, now - 3 * HOUR, 50);
             ts.writeClient().writeRecords(write("db", "t", rec("new", 1, now - 1000, "job", "j1")));
             assertEquals(0, ts.applyRetention(now - 3 * HOUR), "nothing is older than the retention yet");
             assertEquals(20_000, ts.applyRetention(now));
@@ -63,14 +68,7 @@ class LocalStorageTest {
         }
         String full = dir.resolve("full").toString();
         try (LocalTimestream ts = LocalTimestream.open(full, true)) {
-            List<Record> batch = new ArrayList<>();
-            for (int i = 0; i < 20_000; i++) {
-                batch.add(rec("old", i, now - 3 * HOUR + i, "job", "j" + i % 50));
-                if (batch.size() == 100) {
-                    ts.writeClient().writeRecords(write("db", "t", batch));
-                    batch.clear();
-                }
-            }
+            writeSamples(ts, "old", 20_000, now - 3 * HOUR, 50);
         }
         try (LocalTimestream ts = LocalTimestream.open(full, true)) {
             assertTrue(before * 2 < ts.sizeOnDiskBytes(), "after retention " + before + " bytes, without " + ts.sizeOnDiskBytes());
@@ -241,14 +239,7 @@ class LocalStorageTest {
     @Test
     void aQueryPastItsDeadlineIsCancelled() throws Exception {
         try (LocalTimestream ts = LocalTimestream.open(Records.memName(), true)) {
-            List<Record> batch = new ArrayList<>();
-            for (int i = 0; i < 3000; i++) {
-                batch.add(rec("m", i, 1000 + i, "job", "j"));
-                if (batch.size() == 100) {
-                    ts.writeClient().writeRecords(write("db", "t", batch));
-                    batch.clear();
-                }
-            }
+            writeSamples(ts, "m", 3000, 1000, 1);
             ts.queryTimeout(Duration.ofMillis(300));
             String sql = "SELECT * FROM \"db\".\"t\"";
             QueryResponse first = ts.queryClient().query(QueryRequest.builder().queryString(sql).build());
@@ -263,14 +254,7 @@ class LocalStorageTest {
     @Test
     void aRepeatedNextTokenGetsTheSamePageAgain() {
         try (LocalTimestream ts = LocalTimestream.open(Records.memName(), true)) {
-            List<Record> batch = new ArrayList<>();
-            for (int i = 0; i < 2500; i++) {
-                batch.add(rec("m", i, 1000 + i, "job", "j"));
-                if (batch.size() == 100) {
-                    ts.writeClient().writeRecords(write("db", "t", batch));
-                    batch.clear();
-                }
-            }
+            writeSamples(ts, "m", 2500, 1000, 1);
             String sql = "SELECT measure_value::double FROM \"db\".\"t\" ORDER BY time";
             QueryResponse first = ts.queryClient().query(QueryRequest.builder().queryString(sql).build());
             QueryResponse second = ts.queryClient().query(QueryRequest.builder().queryString(sql).nextToken(first.nextToken()).build());
