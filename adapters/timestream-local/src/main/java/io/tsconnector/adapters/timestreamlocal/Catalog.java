@@ -109,6 +109,8 @@ final class Catalog {
         /** Series key (see {@link TimestreamRules#seriesKey}) to series; loaded on open, grown by writers. */
         final Map<String, SeriesState> series = new ConcurrentHashMap<>();
         final java.util.concurrent.atomic.AtomicLong nextSeriesId = new java.util.concurrent.atomic.AtomicLong(1);
+        /** Raised by every schema change, under the write lock: a streaming cursor must not read across one. */
+        volatile int schemaVersion;
 
         TableMeta(String database, String name, long createdMillis, Set<String> dimensions, Set<MeasureValueType> valueTypes) {
             this.database = database;

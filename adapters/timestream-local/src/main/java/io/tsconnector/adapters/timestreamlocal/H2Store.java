@@ -313,6 +313,7 @@ final class H2Store implements AutoCloseable {
                 t.setDimensions(dims);
                 t.setValueTypes(types);
                 st.execute(viewDdl(t));
+                t.schemaVersion++;
             }
         }
     }

@@ -79,6 +79,8 @@ final class QueryEngine {
         private int position;
         private String lastToken;
         private QueryResponse lastPage;
+        private List<TableMeta> tables = List.of();
+        private int[] versions = new int[0];
         volatile long lastAccess = System.currentTimeMillis();
 
         Cursor(String queryId, String queryString, List<ColumnInfo> columns, List<String[]> rows) {
@@ -149,8 +151,41 @@ final class QueryEngine {
             return pending == null;
         }
 
-        /** The next rows, at most {@code maxRows} and about {@link TimestreamRules#MAX_PAGE_BYTES}. */
+        /** Remembers the schema the statement was planned on; the caller holds the tables' read locks. */
+        void readsFrom(java.util.Collection<TableMeta> read) {
+            tables = List.copyOf(read);
+            versions = new int[tables.size()];
+            for (int i = 0; i < versions.length; i++) {
+                versions[i] = tables.get(i).schemaVersion;
+            }
+        }
+
+        /**
+         * The next rows, at most {@code maxRows} and about {@link TimestreamRules#MAX_PAGE_BYTES}. A schema change
+         * since the statement started (a new dimension column) would end H2's cursor early without an error, so
+         * it fails the query instead; the tables' read locks keep one from happening during the page.
+         */
         List<Row> next(int maxRows) throws SQLException {
+            List<Lock> locks = new ArrayList<>(tables.size());
+            try {
+                for (int i = 0; i < tables.size(); i++) {
+                    Lock l = tables.get(i).lock.readLock();
+                    l.lock();
+                    locks.add(l);
+                    if (tables.get(i).schemaVersion != versions[i]) {
+                        throw Errors.queryInternal("The table " + tables.get(i).database + "." + tables.get(i).name
+                                + " gained a dimension while this query was being read; run the query again", null);
+                    }
+                }
+                return nextRows(maxRows);
+            } finally {
+                for (Lock l : locks) {
+                    l.unlock();
+                }
+            }
+        }
+
+        private List<Row> nextRows(int maxRows) throws SQLException {
             List<Row> rows = new ArrayList<>(Math.min(maxRows, 1024));
             long bytes = 0;
             SqlFunctions.deadline(deadlineNanos);
@@ -340,6 +375,7 @@ final class QueryEngine {
         }
         Cursor cursor = new Cursor(queryId, sql, System.nanoTime() + queryTimeout.toNanos());
         try {
+            cursor.readsFrom(translated.tables());
             cursor.open(translated.sql());
             return cursor;
         } catch (SQLException | RuntimeException e) {

@@ -265,4 +265,19 @@ class LocalStorageTest {
             assertEquals(500, third.rows().size());
         }
     }
+
+    @Test
+    void aNewLabelNameDuringAStreamingReadFailsTheReadInsteadOfCuttingItShort() {
+        try (LocalTimestream ts = LocalTimestream.open(dir.resolve("streaming").toString(), true)) {
+            writeSamples(ts, "m", 2500, 1000, 5);
+            String sql = "SELECT * FROM \"db\".\"t\"";
+            QueryResponse first = ts.queryClient().query(QueryRequest.builder().queryString(sql).build());
+            ts.writeClient().writeRecords(write("db", "t", rec("m", 1, 999_999, "job", "j1", "brand_new", "x")));
+            software.amazon.awssdk.services.timestreamquery.model.InternalServerException e = assertThrows(
+                    software.amazon.awssdk.services.timestreamquery.model.InternalServerException.class,
+                    () -> ts.queryClient().query(QueryRequest.builder().queryString(sql).nextToken(first.nextToken()).build()));
+            assertTrue(e.getMessage().contains("gained a dimension"), e.getMessage());
+            assertEquals(2501, queryAll(ts.queryClient(), sql).size());
+        }
+    }
 }
