@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.timestreamwrite.model.Record;
 /**
  * Benchmark (prints): the engine alone, without HTTP or the Timestream adapter: 1,000 series x 1,000 samples
  * written in WriteRecords calls of 100 records from 4 threads, the bytes on disk, and one query of all of it
- * in the connector's read shape. Run with
+ * in the connector's read shape, and the time of a write that brings a new label name. Run with
  * {@code mvn -pl adapters/timestream-local verify -Dtest=EngineBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class EngineBenchmark {
@@ -57,6 +57,10 @@ class EngineBenchmark {
             System.out.printf("engine write: %,d samples in %.2f s = %,.0f samples/s%n", SERIES * SAMPLES, writeSeconds,
                     SERIES * SAMPLES / writeSeconds);
             System.out.printf("disk after writes: %,d bytes%n", ts.sizeOnDiskBytes());
+            long labelStart = System.nanoTime();
+            ts.writeClient().writeRecords(Records.write("db", "t", Records.rec("metric_0", 1, T0 + SAMPLES * 15_000L,
+                    "instance", "host-0", "job", "bench", "new_label", "x")));
+            System.out.printf("a write bringing a new label name after 1,000,000 samples: %.1f ms%n", (System.nanoTime() - labelStart) / 1e6);
             for (int round = 0; round < 3; round++) {
                 long readStart = System.nanoTime();
                 String sql = "SELECT * FROM \"db\".\"t\" WHERE time BETWEEN from_milliseconds(0) AND from_milliseconds(4102444800000)";
