@@ -1,6 +1,8 @@
 package io.tsconnector.bootstrap;
 
+import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.GaugeMetricFamily;
 import io.prometheus.client.hotspot.DefaultExports;
 import io.tsconnector.adapters.http.ConnectorHttpServer;
 import io.tsconnector.adapters.http.HttpServerSettings;
@@ -10,7 +12,11 @@ import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Composition root: builds the object graph of one connector by hand and runs its HTTP server.
@@ -36,10 +42,15 @@ public final class Connector implements AutoCloseable {
 
     /** Starts a connector on the storage its settings name, with TLS and/or basic authentication. */
     public static Connector start(ConnectorSettings settings, InboundSecurity security) {
+        // a port clash must stop start-up before the storage creates its files
+        checkListenAddressFree(settings.listenAddress());
         CollectorRegistry registry = new CollectorRegistry(true);
         ConnectorMetrics metrics = metrics(registry);
         StorageWiring.Store store = StorageWiring.build(settings.storage(), registry, metrics);
         try {
+            if (store.bytesOnDisk() != null) {
+                storageBytesGauge(store.bytesOnDisk()).register(registry);
+            }
             return start(settings, security, store.writer(), store.reader(), store.resources(), registry, metrics);
         } catch (RuntimeException e) {
             try {
@@ -49,6 +60,29 @@ public final class Connector implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static void checkListenAddressFree(InetSocketAddress address) {
+        if (address.getPort() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(address);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code timestream_connector_local_storage_bytes}: the local storage's files, read at each scrape. */
+    private static Collector storageBytesGauge(LongSupplier bytes) {
+        return new Collector() {
+            @Override
+            public List<MetricFamilySamples> collect() {
+                return List.of(new GaugeMetricFamily("timestream_connector_local_storage_bytes",
+                        "Bytes of the local storage's files on disk.", bytes.getAsLong()));
+            }
+        };
     }
 
     /** Starts a connector on the given store, e.g. an in-memory fake in tests. */

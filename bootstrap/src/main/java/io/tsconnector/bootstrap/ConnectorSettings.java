@@ -65,7 +65,8 @@ public record ConnectorSettings(
             case TIMESTREAM -> sb.append(" region=").append(storage.region())
                     .append(" write-endpoint=").append(storage.writeEndpoint() == null ? "discovered" : storage.writeEndpoint())
                     .append(" query-endpoint=").append(storage.queryEndpoint() == null ? "discovered" : storage.queryEndpoint());
-            case LOCAL -> sb.append(" local.path=").append(localPathText(storage.localPath()));
+            case LOCAL -> sb.append(" local.path=").append(localPathText(storage.localPath()))
+                    .append(" local.retention=").append(storage.localRetention());
             case MEMORY -> { }
             case INFLUXDB -> sb.append(" influxdb.url=").append(storage.influxdb().url())
                     .append(" influxdb.retention-policy=").append(storage.influxdb().retentionPolicy());

@@ -179,6 +179,12 @@ final class Options {
             .variable("local_create_tables").group(LOCAL).defaultValue("true")
             .help("Create databases and tables on first write; false: a write to a missing table answers 404, as on AWS."));
 
+    static final Option<java.time.Duration> LOCAL_RETENTION = add(Option.flag("local.retention",
+                    new Parser<>("DURATION", "a Prometheus duration such as 15d, 12h, 90m, 1w", StorageSettings::parseRetention))
+            .variable("local_retention").group(LOCAL).defaultValue("15d")
+            .help("How long local storage keeps samples, like Prometheus' --storage.tsdb.retention.time; older ones "
+                    + "are deleted in the background."));
+
     // ---- Limits
     static final Option<Integer> MAX_REQUEST_BYTES = add(Option.flag("web.max-request-bytes", Parser.integer(1))
             .group(LIMITS).defaultValue(Integer.toString(Limits.DEFAULT.maxDecodedBytes()))
@@ -213,7 +219,7 @@ final class Options {
         WritePolicy policy = new WritePolicy(v.get(FAIL_ON_LONG_LABEL), v.get(FAIL_ON_INVALID_SAMPLE));
         StorageSettings storage = new StorageSettings(v.get(STORAGE_TYPE), v.get(REGION), v.get(WRITE_ENDPOINT),
                 v.get(QUERY_ENDPOINT), v.get(MAX_READ_RETRIES), v.get(MAX_WRITE_RETRIES), v.get(WRITE_CONCURRENCY),
-                v.get(LOCAL_PATH), v.get(LOCAL_CREATE_TABLES), influxdb(v));
+                v.get(LOCAL_PATH), v.get(LOCAL_CREATE_TABLES), v.get(LOCAL_RETENTION), influxdb(v));
         Limits limits = new Limits(v.get(MAX_REQUEST_BYTES), v.get(READ_MAX_SAMPLES));
         return new ConnectorSettings(v.get(DATABASE_LABEL), v.get(TABLE_LABEL), v.get(DEFAULT_DATABASE),
                 v.get(DEFAULT_TABLE), v.get(LISTEN_ADDRESS), v.get(TELEMETRY_PATH), policy, log, storage, limits);

@@ -13,13 +13,17 @@ import io.tsconnector.adapters.timestreamlocal.LocalTimestream;
 import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
+import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 
 /** Builds the outbound adapters for the configured storage; one set per process. */
 final class StorageWiring {
-    /** A writer, a reader and what must be closed with them. */
-    record Store(SeriesWriter writer, SeriesReader reader, AutoCloseable resources) {
+    /** A writer, a reader, what must be closed with them, and the bytes the store keeps on disk (null: none). */
+    record Store(SeriesWriter writer, SeriesReader reader, AutoCloseable resources, LongSupplier bytesOnDisk) {
+        Store(SeriesWriter writer, SeriesReader reader, AutoCloseable resources) {
+            this(writer, reader, resources, null);
+        }
     }
 
     private StorageWiring() {
@@ -32,8 +36,9 @@ final class StorageWiring {
                 yield new Store(store, store, () -> { });
             }
             case LOCAL -> {
-                LocalTimestream local = LocalTimestream.open(s.localPath(), s.localCreateTables());
-                yield timestream(local.writeClient(), local.queryClient(), s, local, registry, metrics);
+                LocalTimestream local = LocalTimestream.open(s.localPath(), s.localCreateTables(), s.localRetention());
+                Store store = timestream(local.writeClient(), local.queryClient(), s, local, registry, metrics);
+                yield new Store(store.writer(), store.reader(), store.resources(), local::sizeOnDiskBytes);
             }
             case TIMESTREAM -> timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries()),
                     TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),

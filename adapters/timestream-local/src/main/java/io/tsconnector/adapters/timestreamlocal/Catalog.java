@@ -15,8 +15,12 @@ final class Catalog {
     static final String CATALOG_SCHEMA = "ts$catalog";
     static final String TIME = "time";
     static final String MEASURE_NAME = "measure_name";
-    static final String SERIES = "ts_series";
+    static final String SERIES_ID = "ts_id";
     static final String VERSION = "ts_version";
+    static final String SERIES_SUFFIX = "$series";
+    static final String SAMPLES_SUFFIX = "$samples";
+    /** The one table per Timestream table of layout 1, converted on open (see {@link LayoutConversion}). */
+    static final String OLD_DATA_SUFFIX = "$data";
     static final List<MeasureValueType> VALUE_TYPES = List.of(
             MeasureValueType.DOUBLE, MeasureValueType.BIGINT, MeasureValueType.VARCHAR, MeasureValueType.BOOLEAN);
 
@@ -26,13 +30,19 @@ final class Catalog {
         return "measure_value::" + type.toString().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The column of the samples table that holds values of a type. */
+    static String storageColumn(MeasureValueType type) {
+        return "ts_v_" + type.toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /**
-     * The storage type of a value column. DOUBLE values are kept as their shortest exact text because H2
-     * folds -0.0 into 0.0 in every DOUBLE value; queries see them as DOUBLE through {@link SqlTranslator}.
+     * The storage type of a value column. DOUBLE values are kept as their IEEE 754 bits in a BIGINT because H2
+     * folds -0.0 into 0.0 in every DOUBLE value; queries see them as DOUBLE through {@link SqlTranslator} and
+     * {@link QueryEngine}.
      */
     static String sqlType(MeasureValueType type) {
         switch (type) {
-            case DOUBLE: return "VARCHAR";
+            case DOUBLE: return "BIGINT";
             case BIGINT: return "BIGINT";
             case BOOLEAN: return "BOOLEAN";
             default: return "VARCHAR";
@@ -59,7 +69,35 @@ final class Catalog {
         }
     }
 
-    /** A Timestream table: its dimension columns and the measure value types written so far. */
+    /**
+     * A series of a table as the writers see it: its id and the latest sample time known to be stored or being
+     * stored ({@link #UNKNOWN} until looked up after a restart). Over-estimating is safe, the next write looks up.
+     */
+    static final class SeriesState {
+        static final long UNKNOWN = Long.MAX_VALUE;
+        private final long id;
+        private final java.util.concurrent.atomic.AtomicLong lastNanos;
+
+        SeriesState(long id, long lastNanos) {
+            this.id = id;
+            this.lastNanos = new java.util.concurrent.atomic.AtomicLong(lastNanos);
+        }
+
+        long id() {
+            return id;
+        }
+
+        long lastNanos() {
+            return lastNanos.get();
+        }
+
+        /** Raises the known last time; replaces {@link #UNKNOWN} with a looked-up value. */
+        void advance(long nanos) {
+            lastNanos.updateAndGet(cur -> cur == UNKNOWN ? nanos : Math.max(cur, nanos));
+        }
+    }
+
+    /** A Timestream table: its dimension columns, the measure value types written so far and its series index. */
     static final class TableMeta {
         final String database;
         final String name;
@@ -68,6 +106,11 @@ final class Catalog {
         final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
         private volatile Set<String> dimensions;
         private volatile Set<MeasureValueType> valueTypes;
+        /** Series key (see {@link TimestreamRules#seriesKey}) to series; loaded on open, grown by writers. */
+        final Map<String, SeriesState> series = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicLong nextSeriesId = new java.util.concurrent.atomic.AtomicLong(1);
+        /** Raised by every schema change, under the write lock: a streaming cursor must not read across one. */
+        volatile int schemaVersion;
 
         TableMeta(String database, String name, long createdMillis, Set<String> dimensions, Set<MeasureValueType> valueTypes) {
             this.database = database;
@@ -93,8 +136,12 @@ final class Catalog {
             this.valueTypes = Set.copyOf(types);
         }
 
-        String dataTable() {
-            return quote(schemaName(database)) + "." + quote(name + "$data");
+        String seriesTable() {
+            return quote(schemaName(database)) + "." + quote(name + SERIES_SUFFIX);
+        }
+
+        String samplesTable() {
+            return quote(schemaName(database)) + "." + quote(name + SAMPLES_SUFFIX);
         }
 
         String view() {

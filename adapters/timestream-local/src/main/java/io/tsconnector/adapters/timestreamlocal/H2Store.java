@@ -3,6 +3,7 @@ package io.tsconnector.adapters.timestreamlocal;
 import static io.tsconnector.adapters.timestreamlocal.Catalog.quote;
 
 import io.tsconnector.adapters.timestreamlocal.Catalog.DatabaseMeta;
+import io.tsconnector.adapters.timestreamlocal.Catalog.SeriesState;
 import io.tsconnector.adapters.timestreamlocal.Catalog.TableMeta;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,9 +28,19 @@ import org.h2.api.ErrorCode;
 import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
 import software.amazon.awssdk.services.timestreamwrite.model.RejectedRecord;
 
-/** The H2 side of the engine: connections, catalog persistence, schema changes and record storage. */
+/**
+ * The H2 side of the engine: connections, catalog persistence, schema changes and record storage.
+ *
+ * <p>Layout of a Timestream table {@code t} in schema {@code db$<database>}: {@code t$series} holds each
+ * series once (id, measure name, one column per dimension name), {@code t$samples} holds (series id, time,
+ * value, version) keyed by (series id, time), and the view {@code t} joins them into Timestream's columns for
+ * SQL. A new dimension name adds a column to the series table only; samples are never rewritten or locked.
+ */
 final class H2Store implements AutoCloseable {
     private static final int MAX_WRITE_ATTEMPTS = 50;
+    /** Layout version kept in the catalog; 1 was one wide row per sample with every dimension repeated. */
+    static final int LAYOUT = 2;
+    private static final System.Logger LOG = System.getLogger(H2Store.class.getName());
 
     private final String url;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
@@ -38,23 +49,31 @@ final class H2Store implements AutoCloseable {
     private final Object ddlLock = new Object();
     final Catalog catalog = new Catalog();
     private volatile boolean closed;
+    private final boolean persistent;
 
     H2Store(String url) throws SQLException {
         this.url = url;
+        this.persistent = url.startsWith("jdbc:h2:file:");
         this.keeper = DriverManager.getConnection(url);
-        try (Statement st = keeper.createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(Catalog.CATALOG_SCHEMA));
-            st.execute("CREATE TABLE IF NOT EXISTS " + quote(Catalog.CATALOG_SCHEMA) + ".\"databases\" ("
-                    + "\"name\" VARCHAR PRIMARY KEY, \"created\" BIGINT NOT NULL)");
-            st.execute("CREATE TABLE IF NOT EXISTS " + quote(Catalog.CATALOG_SCHEMA) + ".\"tables\" ("
-                    + "\"db\" VARCHAR NOT NULL, \"name\" VARCHAR NOT NULL, \"created\" BIGINT NOT NULL, "
-                    + "\"value_types\" VARCHAR NOT NULL, PRIMARY KEY (\"db\", \"name\"))");
-            st.execute("CREATE ALIAS IF NOT EXISTS from_milliseconds DETERMINISTIC FOR \"" + SqlFunctions.class.getName() + ".fromMilliseconds\"");
-            st.execute("CREATE ALIAS IF NOT EXISTS from_nanoseconds DETERMINISTIC FOR \"" + SqlFunctions.class.getName() + ".fromNanoseconds\"");
-            st.execute("CREATE ALIAS IF NOT EXISTS to_milliseconds DETERMINISTIC FOR \"" + SqlFunctions.class.getName() + ".toMilliseconds\"");
-            st.execute("CREATE ALIAS IF NOT EXISTS to_nanoseconds DETERMINISTIC FOR \"" + SqlFunctions.class.getName() + ".toNanoseconds\"");
+        try {
+            try (Statement st = keeper.createStatement()) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(Catalog.CATALOG_SCHEMA));
+                st.execute("CREATE TABLE IF NOT EXISTS " + quote(Catalog.CATALOG_SCHEMA) + ".\"databases\" ("
+                        + "\"name\" VARCHAR PRIMARY KEY, \"created\" BIGINT NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS " + quote(Catalog.CATALOG_SCHEMA) + ".\"tables\" ("
+                        + "\"db\" VARCHAR NOT NULL, \"name\" VARCHAR NOT NULL, \"created\" BIGINT NOT NULL, "
+                        + "\"value_types\" VARCHAR NOT NULL, PRIMARY KEY (\"db\", \"name\"))");
+                for (String[] f : new String[][] {{"from_milliseconds", "fromMilliseconds"}, {"from_nanoseconds", "fromNanoseconds"},
+                        {"to_milliseconds", "toMilliseconds"}, {"to_nanoseconds", "toNanoseconds"},
+                        {SqlFunctions.DOUBLE_FUNCTION, "bitsToDouble"}, {SqlFunctions.REGEXP_FUNCTION, "regexpLike"}}) {
+                    st.execute("CREATE ALIAS IF NOT EXISTS " + f[0] + " DETERMINISTIC FOR \"" + SqlFunctions.class.getName() + "." + f[1] + "\"");
+                }
+            }
+            load();
+        } catch (SQLException | RuntimeException e) {
+            keeper.close();
+            throw e;
         }
-        load();
     }
 
     private void load() throws SQLException {
@@ -64,33 +83,89 @@ final class H2Store implements AutoCloseable {
                 catalog.databases.put(rs.getString(1), new DatabaseMeta(rs.getString(1), rs.getLong(2)));
             }
         }
+        List<String[]> tables = new ArrayList<>();
         try (Statement st = keeper.createStatement();
              ResultSet rs = st.executeQuery("SELECT \"db\", \"name\", \"created\", \"value_types\" FROM " + quote(Catalog.CATALOG_SCHEMA) + ".\"tables\"")) {
             while (rs.next()) {
-                String db = rs.getString(1);
-                String name = rs.getString(2);
-                Set<MeasureValueType> types = EnumSet.noneOf(MeasureValueType.class);
-                for (String t : rs.getString(4).split(",")) {
-                    if (!t.isEmpty()) {
-                        types.add(MeasureValueType.fromValue(t));
+                tables.add(new String[] {rs.getString(1), rs.getString(2), Long.toString(rs.getLong(3)), rs.getString(4)});
+            }
+        }
+        for (String[] row : tables) {
+            String db = row[0];
+            String name = row[1];
+            Set<MeasureValueType> types = EnumSet.noneOf(MeasureValueType.class);
+            for (String t : row[3].split(",")) {
+                if (!t.isEmpty()) {
+                    types.add(MeasureValueType.fromValue(t));
+                }
+            }
+            TableMeta meta = new TableMeta(db, name, Long.parseLong(row[2]), Set.of(), types);
+            if (tableExists(Catalog.schemaName(db), name + Catalog.OLD_DATA_SUFFIX)) {
+                LayoutConversion.convert(keeper, meta);
+            }
+            meta.setDimensions(dimensionColumns(meta));
+            loadSeries(meta);
+            catalog.databases.get(db).tables.put(name, meta);
+        }
+    }
+
+    private boolean tableExists(String schema, String table) throws SQLException {
+        try (PreparedStatement ps = keeper.prepareStatement("SELECT 1 FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private Set<String> dimensionColumns(TableMeta t) throws SQLException {
+        Set<String> dims = new TreeSet<>();
+        try (PreparedStatement ps = keeper.prepareStatement("SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS "
+                + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, Catalog.schemaName(t.database));
+            ps.setString(2, t.name + Catalog.SERIES_SUFFIX);
+            try (ResultSet cols = ps.executeQuery()) {
+                while (cols.next()) {
+                    String c = cols.getString(1);
+                    if (!TimestreamRules.isReservedName(c)) {
+                        dims.add(c);
                     }
                 }
-                Set<String> dims = new TreeSet<>();
-                try (PreparedStatement ps = keeper.prepareStatement("SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS "
-                        + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-                    ps.setString(1, Catalog.schemaName(db));
-                    ps.setString(2, name + "$data");
-                    try (ResultSet cols = ps.executeQuery()) {
-                        while (cols.next()) {
-                            String c = cols.getString(1);
-                            if (!TimestreamRules.isReservedName(c)) {
-                                dims.add(c);
-                            }
+            }
+        }
+        return dims;
+    }
+
+    /** Fills the table's in-memory series index from its series table. */
+    private void loadSeries(TableMeta t) throws SQLException {
+        try (Statement st = keeper.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + t.seriesTable())) {
+            int n = rs.getMetaData().getColumnCount();
+            String[] names = new String[n];
+            for (int i = 0; i < n; i++) {
+                names[i] = rs.getMetaData().getColumnName(i + 1);
+            }
+            long maxId = 0;
+            while (rs.next()) {
+                long id = 0;
+                String measure = null;
+                java.util.SortedMap<String, String> dims = new java.util.TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    if (names[i].equals(Catalog.SERIES_ID)) {
+                        id = rs.getLong(i + 1);
+                    } else if (names[i].equals(Catalog.MEASURE_NAME)) {
+                        measure = rs.getString(i + 1);
+                    } else {
+                        String v = rs.getString(i + 1);
+                        if (v != null) {
+                            dims.put(names[i], v);
                         }
                     }
                 }
-                catalog.databases.get(db).tables.put(name, new TableMeta(db, name, rs.getLong(3), dims, types));
+                t.series.put(TimestreamRules.seriesKey(measure, dims), new SeriesState(id, SeriesState.UNKNOWN));
+                maxId = Math.max(maxId, id);
             }
+            t.nextSeriesId.set(maxId + 1);
         }
     }
 
@@ -159,21 +234,9 @@ final class H2Store implements AutoCloseable {
             }
             long now = System.currentTimeMillis();
             TableMeta t = new TableMeta(database, name, now, Set.of(), Set.of());
-            StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(t.dataTable()).append(" (")
-                    .append(quote(Catalog.SERIES)).append(" VARCHAR NOT NULL, ")
-                    .append(quote(Catalog.TIME)).append(" TIMESTAMP(9) NOT NULL, ")
-                    .append(quote(Catalog.MEASURE_NAME)).append(" VARCHAR NOT NULL, ");
-            for (MeasureValueType type : Catalog.VALUE_TYPES) {
-                ddl.append(quote(Catalog.valueColumn(type))).append(' ').append(Catalog.sqlType(type)).append(", ");
-            }
-            ddl.append(quote(Catalog.VERSION)).append(" BIGINT NOT NULL, PRIMARY KEY (")
-                    .append(quote(Catalog.SERIES)).append(", ").append(quote(Catalog.TIME)).append("))");
             try (Statement st = keeper.createStatement();
                  PreparedStatement ps = keeper.prepareStatement("INSERT INTO " + quote(Catalog.CATALOG_SCHEMA) + ".\"tables\" VALUES (?, ?, ?, '')")) {
-                st.execute(ddl.toString());
-                st.execute("CREATE INDEX " + quote(name + "$by_measure") + " ON " + t.dataTable()
-                        + " (" + quote(Catalog.MEASURE_NAME) + ", " + quote(Catalog.TIME) + ")");
-                st.execute(viewDdl(t));
+                createStorage(st, t);
                 ps.setString(1, database);
                 ps.setString(2, name);
                 ps.setLong(3, now);
@@ -184,17 +247,44 @@ final class H2Store implements AutoCloseable {
         }
     }
 
-    private static String viewDdl(TableMeta t) {
+    /** Creates the series table, the samples table and the view of a table without dimensions yet. */
+    static void createStorage(Statement st, TableMeta t) throws SQLException {
+        st.execute("CREATE TABLE " + t.seriesTable() + " (" + quote(Catalog.SERIES_ID) + " BIGINT PRIMARY KEY, "
+                + quote(Catalog.MEASURE_NAME) + " VARCHAR NOT NULL)");
+        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(t.samplesTable()).append(" (")
+                .append(quote(Catalog.SERIES_ID)).append(" BIGINT NOT NULL, ")
+                .append(quote(Catalog.TIME)).append(" TIMESTAMP(9) NOT NULL, ");
+        for (MeasureValueType type : Catalog.VALUE_TYPES) {
+            ddl.append(quote(Catalog.storageColumn(type))).append(' ').append(Catalog.sqlType(type)).append(", ");
+        }
+        ddl.append(quote(Catalog.VERSION)).append(" BIGINT NOT NULL, PRIMARY KEY (")
+                .append(quote(Catalog.SERIES_ID)).append(", ").append(quote(Catalog.TIME)).append("))");
+        st.execute(ddl.toString());
+        st.execute(viewDdl(t));
+    }
+
+    static String viewDdl(TableMeta t) {
         StringBuilder sb = new StringBuilder("CREATE OR REPLACE VIEW ").append(t.view()).append(" AS SELECT ");
         List<String[]> cols = t.visibleColumns();
         for (int i = 0; i < cols.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(quote(cols.get(i)[0]));
+            String name = cols.get(i)[0];
+            sb.append(i == 0 ? "" : ", ");
+            if (name.equals(Catalog.TIME)) {
+                sb.append("d.").append(quote(Catalog.TIME));
+            } else if (name.startsWith("measure_value::")) {
+                sb.append("d.").append(quote(Catalog.storageColumn(MeasureValueType.fromValue(cols.get(i)[1].toUpperCase(java.util.Locale.ROOT)))))
+                        .append(" AS ").append(quote(name));
+            } else {
+                sb.append("s.").append(quote(name));
+            }
         }
-        return sb.append(" FROM ").append(t.dataTable()).toString();
+        return sb.append(" FROM ").append(t.samplesTable()).append(" d JOIN ").append(t.seriesTable())
+                .append(" s ON s.").append(quote(Catalog.SERIES_ID)).append(" = d.").append(quote(Catalog.SERIES_ID)).toString();
     }
 
     /**
-     * Adds dimension columns and value types the table has not seen yet. The caller holds the table's write lock.
+     * Adds dimension columns (to the series table only) and value types the table has not seen yet.
+     * The caller holds the table's write lock.
      */
     void evolve(TableMeta t, Set<String> newDims, Set<MeasureValueType> newTypes) throws SQLException {
         synchronized (ddlLock) {
@@ -203,7 +293,7 @@ final class H2Store implements AutoCloseable {
             try (Statement st = keeper.createStatement()) {
                 for (String d : newDims) {
                     if (dims.add(d)) {
-                        st.execute("ALTER TABLE " + t.dataTable() + " ADD COLUMN IF NOT EXISTS " + quote(d) + " VARCHAR");
+                        st.execute("ALTER TABLE " + t.seriesTable() + " ADD COLUMN IF NOT EXISTS " + quote(d) + " VARCHAR");
                     }
                 }
                 boolean typesChanged = types.addAll(newTypes);
@@ -223,6 +313,7 @@ final class H2Store implements AutoCloseable {
                 t.setDimensions(dims);
                 t.setValueTypes(types);
                 st.execute(viewDdl(t));
+                t.schemaVersion++;
             }
         }
     }
@@ -235,28 +326,25 @@ final class H2Store implements AutoCloseable {
 
     /**
      * Stores records that passed the stateless rules, applying Timestream's duplicate and version rules
-     * against stored data. The caller holds the table's read lock and has added all needed columns.
+     * against stored data, in one transaction. A record newer than its series' last sample is appended without
+     * a lookup. The caller holds the table's read lock and has added all needed columns.
      */
     StoreResult store(TableMeta t, List<TimestreamRules.ValidRecord> records) throws SQLException {
+        List<SeriesState> states = series(t, records);
         List<Entry> entries = new ArrayList<>(records.size());
-        for (TimestreamRules.ValidRecord r : records) {
-            entries.add(new Entry(r, r.seriesKey()));
+        for (int i = 0; i < records.size(); i++) {
+            entries.add(new Entry(records.get(i), states.get(i)));
         }
         // A fixed insertion order keeps concurrent writers from deadlocking on each other's keys.
         entries.sort((a, b) -> {
-            int c = a.series.compareTo(b.series);
+            int c = Long.compare(a.series.id(), b.series.id());
             return c != 0 ? c : Long.compare(a.record.timeNanos(), b.record.timeNanos());
         });
-        Set<String> dims = new TreeSet<>();
-        for (Entry e : entries) {
-            dims.addAll(e.record.dimensions().keySet());
-        }
-        List<String> dimList = new ArrayList<>(dims);
-        String insert = insertSql(t, dimList);
-        String select = "SELECT " + valueColumns() + ", " + quote(Catalog.VERSION) + " FROM " + t.dataTable()
-                + " WHERE " + quote(Catalog.SERIES) + " = ? AND " + quote(Catalog.TIME) + " = ?";
-        String update = "UPDATE " + t.dataTable() + " SET " + setValueColumns() + ", " + quote(Catalog.VERSION) + " = ? WHERE "
-                + quote(Catalog.SERIES) + " = ? AND " + quote(Catalog.TIME) + " = ?";
+        String insert = "INSERT INTO " + t.samplesTable() + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+        String select = "SELECT " + storageColumns() + ", " + quote(Catalog.VERSION) + " FROM " + t.samplesTable()
+                + " WHERE " + quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " = ?";
+        String update = "UPDATE " + t.samplesTable() + " SET " + setStorageColumns() + ", " + quote(Catalog.VERSION) + " = ? WHERE "
+                + quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " = ?";
         SQLException last = null;
         for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
             Connection c = borrow();
@@ -264,55 +352,86 @@ final class H2Store implements AutoCloseable {
                 c.setAutoCommit(false);
                 List<RejectedRecord> rejected = new ArrayList<>();
                 int ingested = 0;
-                try (PreparedStatement sel = c.prepareStatement(select);
-                     PreparedStatement ins = c.prepareStatement(insert);
-                     PreparedStatement upd = c.prepareStatement(update)) {
-                    int inserts = 0;
-                    int updates = 0;
-                    for (Entry e : entries) {
-                        TimestreamRules.ValidRecord r = e.record;
-                        LocalDateTime time = toTime(r.timeNanos());
-                        sel.setString(1, e.series);
-                        sel.setObject(2, time);
-                        Object existing = null;
-                        long existingVersion = 0;
-                        boolean found = false;
-                        try (ResultSet rs = sel.executeQuery()) {
-                            if (rs.next()) {
-                                found = true;
-                                existing = storedValue(rs);
-                                existingVersion = rs.getLong(Catalog.VALUE_TYPES.size() + 1);
+                try (PreparedStatement ins = c.prepareStatement(insert)) {
+                    PreparedStatement sel = null;
+                    PreparedStatement upd = null;
+                    try {
+                        int inserts = 0;
+                        int updates = 0;
+                        for (Entry e : entries) {
+                            TimestreamRules.ValidRecord r = e.record;
+                            LocalDateTime time = toTime(r.timeNanos());
+                            SeriesState s = e.series;
+                            if (s.lastNanos() == SeriesState.UNKNOWN) {
+                                s.advance(lastTime(c, t, s.id()));
+                            }
+                            // after a conflict the fast path is off: another writer may have appended the same key
+                            if (attempt == 0 && r.timeNanos() > s.lastNanos()) {
+                                bindInsert(ins, s.id(), time, r);
+                                ins.addBatch();
+                                inserts++;
+                                ingested++;
+                                continue;
+                            }
+                            if (sel == null) {
+                                sel = c.prepareStatement(select);
+                            }
+                            sel.setLong(1, s.id());
+                            sel.setObject(2, time);
+                            Object existing = null;
+                            long existingVersion = 0;
+                            boolean found = false;
+                            try (ResultSet rs = sel.executeQuery()) {
+                                if (rs.next()) {
+                                    found = true;
+                                    existing = storedValue(rs);
+                                    existingVersion = rs.getLong(Catalog.VALUE_TYPES.size() + 1);
+                                }
+                            }
+                            if (!found) {
+                                bindInsert(ins, s.id(), time, r);
+                                ins.addBatch();
+                                inserts++;
+                                ingested++;
+                            } else if (Objects.equals(existing, r.value()) && r.version() <= existingVersion) {
+                                ingested++; // identical record: Timestream accepts it again without change
+                            } else if (r.version() > existingVersion) {
+                                if (upd == null) {
+                                    upd = c.prepareStatement(update);
+                                }
+                                int i = bindValues(upd, 1, r);
+                                upd.setLong(i++, r.version());
+                                upd.setLong(i++, s.id());
+                                upd.setObject(i, time);
+                                upd.addBatch();
+                                updates++;
+                                ingested++;
+                            } else {
+                                rejected.add(TimestreamRules.rejection(r.index(),
+                                        "A record with the same dimensions, time and measure name but a different measure value "
+                                                + "already exists with version " + existingVersion
+                                                + ". Write it with a higher version to update it.",
+                                        existingVersion));
                             }
                         }
-                        if (!found) {
-                            bindInsert(ins, e, time, dimList);
-                            ins.addBatch();
-                            inserts++;
-                            ingested++;
-                        } else if (Objects.equals(existing, r.value()) && r.version() <= existingVersion) {
-                            ingested++; // identical record: Timestream accepts it again without change
-                        } else if (r.version() > existingVersion) {
-                            int i = bindValues(upd, 1, r);
-                            upd.setLong(i++, r.version());
-                            upd.setString(i++, e.series);
-                            upd.setObject(i, time);
-                            upd.addBatch();
-                            updates++;
-                            ingested++;
-                        } else {
-                            rejected.add(TimestreamRules.rejection(r.index(),
-                                    "A record with the same dimensions, time and measure name but a different measure value "
-                                            + "already exists with version " + existingVersion
-                                            + ". Write it with a higher version to update it.",
-                                    existingVersion));
+                        if (inserts > 0) {
+                            ins.executeBatch();
+                        }
+                        if (updates > 0) {
+                            upd.executeBatch();
+                        }
+                    } finally {
+                        if (sel != null) {
+                            sel.close();
+                        }
+                        if (upd != null) {
+                            upd.close();
                         }
                     }
-                    if (inserts > 0) {
-                        ins.executeBatch();
-                    }
-                    if (updates > 0) {
-                        upd.executeBatch();
-                    }
+                }
+                // an over-estimate of a series' last time is safe (the next write just looks up), so advance first
+                for (Entry e : entries) {
+                    e.series.advance(e.record.timeNanos());
                 }
                 c.commit();
                 return new StoreResult(ingested, rejected);
@@ -339,7 +458,123 @@ final class H2Store implements AutoCloseable {
         throw last != null ? last : new SQLException("interrupted while writing");
     }
 
-    private static boolean isContention(SQLException e) {
+    /**
+     * The series of each record, in record order; series not seen before are created in one batch, committed
+     * on its own so that it never waits for a sample batch (a series without samples reads as nothing).
+     */
+    private List<SeriesState> series(TableMeta t, List<TimestreamRules.ValidRecord> records) throws SQLException {
+        List<SeriesState> out = new ArrayList<>(records.size());
+        List<Integer> missing = null;
+        for (int i = 0; i < records.size(); i++) {
+            SeriesState s = t.series.get(records.get(i).seriesKey());
+            if (s == null) {
+                if (missing == null) {
+                    missing = new ArrayList<>();
+                }
+                missing.add(i);
+            }
+            out.add(s);
+        }
+        if (missing == null) {
+            return out;
+        }
+        synchronized (t) {
+            List<String> dims = new ArrayList<>(t.dimensions());
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(t.seriesTable()).append(" (")
+                    .append(quote(Catalog.SERIES_ID)).append(", ").append(quote(Catalog.MEASURE_NAME));
+            for (String d : dims) {
+                sql.append(", ").append(quote(d));
+            }
+            sql.append(") VALUES (?, ?").append(", ?".repeat(dims.size())).append(')');
+            Map<String, SeriesState> created = new LinkedHashMap<>();
+            Connection c = borrow();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i : missing) {
+                    TimestreamRules.ValidRecord r = records.get(i);
+                    String key = r.seriesKey();
+                    if (t.series.containsKey(key) || created.containsKey(key)) {
+                        continue;
+                    }
+                    long id = t.nextSeriesId.getAndIncrement();
+                    ps.setLong(1, id);
+                    ps.setString(2, r.measureName());
+                    for (int d = 0; d < dims.size(); d++) {
+                        ps.setString(3 + d, r.dimensions().get(dims.get(d)));
+                    }
+                    ps.addBatch();
+                    created.put(key, new SeriesState(id, Long.MIN_VALUE));
+                }
+                if (!created.isEmpty()) {
+                    ps.executeBatch();
+                }
+            } finally {
+                release(c);
+            }
+            t.series.putAll(created);
+            for (int i : missing) {
+                out.set(i, t.series.get(records.get(i).seriesKey()));
+            }
+        }
+        return out;
+    }
+
+    private static long lastTime(Connection c, TableMeta t, long seriesId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + quote(Catalog.TIME) + ") FROM " + t.samplesTable()
+                + " WHERE " + quote(Catalog.SERIES_ID) + " = ?")) {
+            ps.setLong(1, seriesId);
+            try (ResultSet rs = ps.executeQuery()) {
+                LocalDateTime max = rs.next() ? rs.getObject(1, LocalDateTime.class) : null;
+                return max == null ? Long.MIN_VALUE : SqlFunctions.toNanoseconds(max);
+            }
+        }
+    }
+
+    /** Deletes the samples of every series older than the cutoff; returns how many were deleted. */
+    long deleteBefore(long cutoffNanos) throws SQLException {
+        long deleted = 0;
+        LocalDateTime cutoff = toTime(Math.max(0, cutoffNanos));
+        for (DatabaseMeta db : catalog.databases.values()) {
+            for (TableMeta t : db.tables.values()) {
+                List<Long> ids = new ArrayList<>();
+                for (SeriesState s : t.series.values()) {
+                    ids.add(s.id());
+                }
+                Connection c = borrow();
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.samplesTable() + " WHERE "
+                        + quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " < ?")) {
+                    c.setAutoCommit(false);
+                    int inBatch = 0;
+                    for (long id : ids) {
+                        ps.setLong(1, id);
+                        ps.setObject(2, cutoff);
+                        ps.addBatch();
+                        if (++inBatch == 256) {
+                            deleted += sum(ps.executeBatch());
+                            c.commit();
+                            inBatch = 0;
+                        }
+                    }
+                    if (inBatch > 0) {
+                        deleted += sum(ps.executeBatch());
+                    }
+                    c.commit();
+                } finally {
+                    release(c);
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private static long sum(int[] counts) {
+        long n = 0;
+        for (int c : counts) {
+            n += Math.max(0, c);
+        }
+        return n;
+    }
+
+    static boolean isContention(SQLException e) {
         SQLException cur = e;
         while (cur != null) {
             int code = cur.getErrorCode();
@@ -353,59 +588,39 @@ final class H2Store implements AutoCloseable {
         return e.getCause() instanceof SQLException && isContention((SQLException) e.getCause());
     }
 
-    private record Entry(TimestreamRules.ValidRecord record, String series) {
+    private record Entry(TimestreamRules.ValidRecord record, SeriesState series) {
     }
 
-    private static String valueColumns() {
+    private static String storageColumns() {
         StringBuilder sb = new StringBuilder();
         for (MeasureValueType type : Catalog.VALUE_TYPES) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(quote(Catalog.valueColumn(type)));
+            sb.append(sb.length() == 0 ? "" : ", ").append(quote(Catalog.storageColumn(type)));
         }
         return sb.toString();
     }
 
-    private static String setValueColumns() {
+    private static String setStorageColumns() {
         StringBuilder sb = new StringBuilder();
         for (MeasureValueType type : Catalog.VALUE_TYPES) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(quote(Catalog.valueColumn(type))).append(" = ?");
+            sb.append(sb.length() == 0 ? "" : ", ").append(quote(Catalog.storageColumn(type))).append(" = ?");
         }
         return sb.toString();
     }
 
-    private static String insertSql(TableMeta t, List<String> dims) {
-        StringBuilder sb = new StringBuilder("INSERT INTO ").append(t.dataTable()).append(" (")
-                .append(quote(Catalog.SERIES)).append(", ").append(quote(Catalog.TIME)).append(", ")
-                .append(quote(Catalog.MEASURE_NAME)).append(", ").append(valueColumns()).append(", ")
-                .append(quote(Catalog.VERSION));
-        for (String d : dims) {
-            sb.append(", ").append(quote(d));
-        }
-        int params = 4 + Catalog.VALUE_TYPES.size() + dims.size();
-        sb.append(") VALUES (");
-        for (int i = 0; i < params; i++) {
-            sb.append(i == 0 ? "?" : ", ?");
-        }
-        return sb.append(')').toString();
-    }
-
-    private static void bindInsert(PreparedStatement ps, Entry e, LocalDateTime time, List<String> dims) throws SQLException {
-        TimestreamRules.ValidRecord r = e.record;
-        ps.setString(1, e.series);
+    /** Binds a samples row in column order: series id, time, the value columns, version. */
+    private static void bindInsert(PreparedStatement ps, long seriesId, LocalDateTime time, TimestreamRules.ValidRecord r) throws SQLException {
+        ps.setLong(1, seriesId);
         ps.setObject(2, time);
-        ps.setString(3, r.measureName());
-        int i = bindValues(ps, 4, r);
-        ps.setLong(i++, r.version());
-        for (String d : dims) {
-            ps.setString(i++, r.dimensions().get(d));
-        }
+        int i = bindValues(ps, 3, r);
+        ps.setLong(i, r.version());
     }
 
     private static int bindValues(PreparedStatement ps, int first, TimestreamRules.ValidRecord r) throws SQLException {
         int i = first;
         for (MeasureValueType type : Catalog.VALUE_TYPES) {
             Object v = type == r.type() ? r.value() : null;
-            // Double.toString is exact and keeps the sign of zero (see Catalog.sqlType)
-            ps.setObject(i++, v instanceof Double d ? Double.toString(d) : v);
+            // a DOUBLE is kept as its IEEE bits: exact, and the sign of zero survives (see Catalog.sqlType)
+            ps.setObject(i++, v instanceof Double d ? (Object) Double.doubleToRawLongBits(d) : v);
         }
         return i;
     }
@@ -415,11 +630,7 @@ final class H2Store implements AutoCloseable {
         for (MeasureValueType type : Catalog.VALUE_TYPES) {
             Object v;
             switch (type) {
-                case DOUBLE: {
-                    String text = rs.getString(i);
-                    v = text == null ? null : Double.valueOf(text);
-                    break;
-                }
+                case DOUBLE: v = Double.longBitsToDouble(rs.getLong(i)); break;
                 case BIGINT: v = rs.getLong(i); break;
                 case BOOLEAN: v = rs.getBoolean(i); break;
                 default: v = rs.getString(i); break;
@@ -493,9 +704,14 @@ final class H2Store implements AutoCloseable {
             }
         }
         try (Statement st = keeper.createStatement()) {
-            st.execute("SHUTDOWN");
+            // the file store keeps superseded pages while it runs; a full compaction at close gives them back
+            st.execute(persistent ? "SHUTDOWN COMPACT" : "SHUTDOWN");
         } finally {
             keeper.close();
         }
+    }
+
+    static System.Logger log() {
+        return LOG;
     }
 }

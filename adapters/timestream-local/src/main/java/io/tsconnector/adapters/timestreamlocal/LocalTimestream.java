@@ -1,10 +1,20 @@
 package io.tsconnector.adapters.timestreamlocal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 
@@ -13,20 +23,53 @@ import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
  * and running Timestream SQL, for local mode and as the store behind the fake Timestream endpoint.
  */
 public final class LocalTimestream implements AutoCloseable {
+    /** File in the storage directory locked while an engine has the directory open. */
+    static final String LOCK_FILE = "connector.lock";
+    private static final System.Logger LOG = System.getLogger(LocalTimestream.class.getName());
+
     private final H2Store store;
     private final QueryEngine queryEngine;
     private final LocalWriteClient writeClient;
     private final LocalQueryClient queryClient;
+    private final Path directory;
+    private final FileChannel lockChannel;
+    private final Duration retention;
+    private final ScheduledExecutorService retentionTask;
+    private final DiskGuard disk;
 
-    private LocalTimestream(H2Store store, boolean createTablesOnWrite) {
+    private static DiskGuard diskGuard(Path directory) {
+        try {
+            return new DiskGuard(directory);
+        } catch (IOException e) {
+            throw new LocalStorageException("cannot find the file system of " + directory + ": " + reason(e), e);
+        }
+    }
+
+    private LocalTimestream(H2Store store, boolean createTablesOnWrite, Path directory, FileChannel lockChannel,
+                            Duration retention) {
         this.store = store;
         this.queryEngine = new QueryEngine(store);
-        this.writeClient = new LocalWriteClient(store, createTablesOnWrite);
+        this.disk = directory == null ? null : diskGuard(directory);
+        this.writeClient = new LocalWriteClient(store, createTablesOnWrite, disk);
         this.queryClient = new LocalQueryClient(queryEngine);
+        this.directory = directory;
+        this.lockChannel = lockChannel;
+        this.retention = retention;
+        if (retention != null) {
+            long periodMillis = Math.max(1_000L, Math.min(retention.toMillis() / 10, 60_000L));
+            retentionTask = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "local-timestream-retention");
+                t.setDaemon(true);
+                return t;
+            });
+            retentionTask.scheduleWithFixedDelay(this::retentionRun, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        } else {
+            retentionTask = null;
+        }
     }
 
     /**
-     * Opens an engine.
+     * Opens an engine that keeps data until it is deleted.
      *
      * @param path a directory for a file database (created if missing; data survive close and reopen),
      *             or {@code mem:<name>} for an in-memory database that lives until {@link #close()}
@@ -34,29 +77,110 @@ public final class LocalTimestream implements AutoCloseable {
      *             failing with ResourceNotFoundException
      */
     public static LocalTimestream open(String path, boolean createTablesOnWrite) {
-        // H2 spills query results of more rows than MAX_MEMORY_ROWS to a temporary file, which made a read
-        // of a million samples five times slower; a million rows stay in memory, larger results still spill
-        String settings = ";DATABASE_TO_LOWER=TRUE;LOCK_TIMEOUT=10000;MAX_MEMORY_ROWS=1000000";
-        String url;
+        return open(path, createTablesOnWrite, null);
+    }
+
+    /**
+     * Opens an engine whose samples older than {@code retention} are deleted in the background (and the space
+     * given back to the file system); {@code null} keeps everything. A directory of an older layout is
+     * converted on open.
+     *
+     * @throws LocalStorageException with one line saying what is wrong with the directory
+     */
+    public static LocalTimestream open(String path, boolean createTablesOnWrite, Duration retention) {
+        if (retention != null && (retention.isNegative() || retention.isZero())) {
+            throw new IllegalArgumentException("Retention must be positive: " + retention);
+        }
+        // H2 spills query results of more rows than MAX_MEMORY_ROWS to a temporary file; reads stream lazily
+        // from the cursor (LAZY_QUERY_EXECUTION), so only sorted or grouped results are held at all. Compressed
+        // pages (COMPRESS) halve the file while it runs at no measured cost in write or read time.
+        String settings = ";DATABASE_TO_LOWER=TRUE;LOCK_TIMEOUT=10000;MAX_MEMORY_ROWS=200000;LAZY_QUERY_EXECUTION=TRUE;COMPRESS=TRUE";
         if (path.startsWith("mem:")) {
             String name = path.substring(4);
             if (name.isEmpty() || !name.matches("[A-Za-z0-9_.-]+")) {
                 throw new IllegalArgumentException("In-memory database name must be letters, digits, '_', '.' or '-': " + path);
             }
-            url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1" + settings;
-        } else {
-            Path dir = Path.of(path).toAbsolutePath();
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create the local Timestream directory " + dir, e);
-            }
-            url = "jdbc:h2:file:" + dir.resolve("timestream") + settings;
+            return open("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1" + settings, path, createTablesOnWrite, null, null, retention);
+        }
+        Path dir = Path.of(path).toAbsolutePath().normalize();
+        FileChannel lock = lockDirectory(dir);
+        try {
+            return open("jdbc:h2:file:" + dir.resolve("timestream") + settings, path, createTablesOnWrite, dir, lock, retention);
+        } catch (RuntimeException e) {
+            closeQuietly(lock);
+            throw e;
+        }
+    }
+
+    private static LocalTimestream open(String url, String path, boolean createTablesOnWrite, Path dir, FileChannel lock,
+                                        Duration retention) {
+        try {
+            return new LocalTimestream(new H2Store(url), createTablesOnWrite, dir, lock, retention);
+        } catch (SQLException e) {
+            throw new LocalStorageException("cannot open the local storage at " + path + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Checks the directory and takes its lock, with one clear line for each way it can fail. */
+    private static FileChannel lockDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new LocalStorageException("local storage path " + dir + " is not a directory");
         }
         try {
-            return new LocalTimestream(new H2Store(url), createTablesOnWrite);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot open the local Timestream database at " + path + ": " + e.getMessage(), e);
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new LocalStorageException("cannot create the local storage directory " + dir + ": " + reason(e), e);
+        }
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new LocalStorageException("local storage directory " + dir + " is not writable: " + reason(e), e);
+        }
+        try {
+            FileLock held = channel.tryLock();
+            if (held == null) {
+                throw new OverlappingFileLockException();
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw new LocalStorageException("local storage directory " + dir + " is already in use by another connector "
+                    + "(it holds " + dir.resolve(LOCK_FILE) + "); stop it or choose another --local.path");
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new LocalStorageException("cannot lock the local storage directory " + dir + ": " + reason(e), e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        int sql = line.indexOf(" [");
+        return sql > 0 ? line.substring(0, sql) : line;
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing else holds it
         }
     }
 
@@ -77,12 +201,81 @@ public final class LocalTimestream implements AutoCloseable {
         queryEngine.forceEmptyFirstPage = on;
     }
 
+    /** How long a query may run from its first to its last page before it is cancelled with an error. */
+    public void queryTimeout(Duration timeout) {
+        queryEngine.queryTimeout = timeout;
+    }
+
+    /** Free space below which writes are refused (503, nothing stored) instead of risking a failed file write. */
+    void diskReserve(long bytes) {
+        disk.reserveBytes = bytes;
+    }
+
+    /** Bytes of the storage directory's files; 0 for an in-memory engine. */
+    public long sizeOnDiskBytes() {
+        if (directory == null) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0; // removed while walking
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Deletes the samples older than the retention, measured back from {@code nowMillis}; returns the number of
+     * samples deleted. Runs in the background on its own.
+     */
+    public long applyRetention(long nowMillis) {
+        if (retention == null) {
+            return 0;
+        }
+        try {
+            long cutoff = Math.multiplyExact(nowMillis - retention.toMillis(), 1_000_000L);
+            // the freed pages are reused by new samples; the file shrinks with the full compaction at close
+            return store.deleteBefore(cutoff);
+        } catch (SQLException | ArithmeticException e) {
+            throw new LocalStorageException("applying the retention failed: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void retentionRun() {
+        try {
+            long deleted = applyRetention(System.currentTimeMillis());
+            if (deleted > 0 && LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "Retention deleted " + deleted + " samples older than " + retention);
+            }
+        } catch (RuntimeException e) {
+            if (!store.isClosed()) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            }
+        }
+    }
+
     @Override
     public void close() {
+        if (retentionTask != null) {
+            retentionTask.shutdownNow();
+            try {
+                retentionTask.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        queryEngine.closeCursors();
         try {
             store.close();
         } catch (SQLException e) {
             throw new IllegalStateException("Closing the local Timestream database failed: " + e.getMessage(), e);
+        } finally {
+            closeQuietly(lockChannel);
         }
     }
 }

@@ -40,10 +40,13 @@ final class LocalWriteClient implements TimestreamWriteClient {
 
     private final H2Store store;
     private final boolean createTablesOnWrite;
+    /** Null for an in-memory engine. */
+    private final DiskGuard disk;
 
-    LocalWriteClient(H2Store store, boolean createTablesOnWrite) {
+    LocalWriteClient(H2Store store, boolean createTablesOnWrite, DiskGuard disk) {
         this.store = store;
         this.createTablesOnWrite = createTablesOnWrite;
+        this.disk = disk;
     }
 
     @Override
@@ -59,6 +62,9 @@ final class LocalWriteClient implements TimestreamWriteClient {
     @Override
     public WriteRecordsResponse writeRecords(WriteRecordsRequest request) {
         TimestreamRules.Checked checked = TimestreamRules.check(request);
+        if (disk != null) {
+            disk.check();
+        }
         TableMeta table = resolve(request.databaseName(), request.tableName(), createTablesOnWrite);
         List<RejectedRecord> rejected = new ArrayList<>(checked.rejected());
         int[] identical = {0};
@@ -77,7 +83,11 @@ final class LocalWriteClient implements TimestreamWriteClient {
                 }
             }
         } catch (SQLException e) {
-            throw Errors.writeInternal("The local engine failed to store the records: " + e.getMessage(), e);
+            if (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_IS_CLOSED) {
+                throw Errors.writeInternal("the local storage stopped after a write to its files failed (disk full or "
+                        + "failing?); restart the connector once the disk is fixed", e);
+            }
+            throw Errors.writeInternal("The local engine failed to store the records: " + LocalTimestream.firstLine(e.getMessage()), e);
         }
         if (!rejected.isEmpty()) {
             rejected.sort(Comparator.comparingInt(RejectedRecord::recordIndex));

@@ -9,6 +9,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -42,27 +43,196 @@ final class QueryEngine {
     private static final String DOUBLE_COLUMN = Catalog.valueColumn(software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType.DOUBLE);
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"]|\"\")*)\"");
 
+    /**
+     * A streaming cursor reads a snapshot whose superseded pages the file store keeps for 45 s (H2's
+     * RETENTION_TIME) only; a query must end well before.
+     */
+    static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
+
     private final H2Store store;
     private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
     volatile boolean forceEmptyFirstPage;
+    /** How long a query may run, from its first page to its last, before it is cancelled with an error. */
+    volatile Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 
     QueryEngine(H2Store store) {
         this.store = store;
     }
 
-    /** A fully materialized result, served page by page. */
-    private static final class Cursor {
+    /**
+     * A result served page by page. A SQL result streams from its open database cursor (the connection stays
+     * with it until the last page or expiry), so memory is bounded by a page, not by the result; DESCRIBE and
+     * SHOW results are small lists. The last page is kept, so a client that repeats a NextToken gets it again.
+     */
+    private final class Cursor {
         final String queryId;
         final String queryString;
-        final List<ColumnInfo> columns;
-        final List<String[]> rows;
+        final long deadlineNanos;
+        List<ColumnInfo> columns;
+        private final java.util.Iterator<String[]> listed;
+        private Connection connection;
+        private Statement statement;
+        private ResultSet rs;
+        private ScalarType[] types;
+        private int[] jdbcTypes;
+        private String[] pending;
+        private int position;
+        private String lastToken;
+        private QueryResponse lastPage;
+        private List<TableMeta> tables = List.of();
+        private int[] versions = new int[0];
         volatile long lastAccess = System.currentTimeMillis();
 
         Cursor(String queryId, String queryString, List<ColumnInfo> columns, List<String[]> rows) {
             this.queryId = queryId;
             this.queryString = queryString;
             this.columns = columns;
-            this.rows = rows;
+            this.listed = rows.iterator();
+            this.deadlineNanos = Long.MAX_VALUE;
+            this.pending = listed.hasNext() ? listed.next() : null;
+        }
+
+        Cursor(String queryId, String queryString, long deadlineNanos) {
+            this.queryId = queryId;
+            this.queryString = queryString;
+            this.listed = null;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /** Runs the statement; the first row is read so that an error surfaces with the first page. */
+        void open(String h2Sql) throws SQLException {
+            connection = store.borrow();
+            statement = connection.createStatement();
+            SqlFunctions.deadline(deadlineNanos);
+            try {
+                rs = statement.executeQuery(h2Sql);
+                ResultSetMetaData md = rs.getMetaData();
+                int n = md.getColumnCount();
+                types = new ScalarType[n];
+                jdbcTypes = new int[n];
+                List<ColumnInfo> cols = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    jdbcTypes[i] = md.getColumnType(i + 1);
+                    types[i] = scalarType(jdbcTypes[i]);
+                    if (DOUBLE_COLUMN.equals(md.getColumnName(i + 1))
+                            && (jdbcTypes[i] == Types.BIGINT || jdbcTypes[i] == Types.VARCHAR)) {
+                        // a DOUBLE measure selected as is: its stored bits are the exact value (see Catalog.sqlType)
+                        types[i] = ScalarType.DOUBLE;
+                    }
+                    cols.add(column(md.getColumnLabel(i + 1), types[i]));
+                }
+                columns = List.copyOf(cols);
+                pending = readRow();
+            } finally {
+                SqlFunctions.clearDeadline();
+            }
+        }
+
+        private String[] readRow() throws SQLException {
+            if (listed != null) {
+                return listed.hasNext() ? listed.next() : null;
+            }
+            if (rs == null || !rs.next()) {
+                close();
+                return null;
+            }
+            if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
+                throw new SqlFunctions.QueryTooExpensiveException("The query ran past its deadline of "
+                        + queryTimeout.toSeconds() + " s and was cancelled");
+            }
+            String[] row = new String[types.length];
+            for (int i = 0; i < types.length; i++) {
+                row[i] = text(rs, i + 1, types[i], jdbcTypes[i]);
+            }
+            return row;
+        }
+
+        boolean exhausted() {
+            return pending == null;
+        }
+
+        /** Remembers the schema the statement was planned on; the caller holds the tables' read locks. */
+        void readsFrom(java.util.Collection<TableMeta> read) {
+            tables = List.copyOf(read);
+            versions = new int[tables.size()];
+            for (int i = 0; i < versions.length; i++) {
+                versions[i] = tables.get(i).schemaVersion;
+            }
+        }
+
+        /**
+         * The next rows, at most {@code maxRows} and about {@link TimestreamRules#MAX_PAGE_BYTES}. A schema change
+         * since the statement started (a new dimension column) would end H2's cursor early without an error, so
+         * it fails the query instead; the tables' read locks keep one from happening during the page.
+         */
+        List<Row> next(int maxRows) throws SQLException {
+            List<Lock> locks = new ArrayList<>(tables.size());
+            try {
+                for (int i = 0; i < tables.size(); i++) {
+                    Lock l = tables.get(i).lock.readLock();
+                    l.lock();
+                    locks.add(l);
+                    if (tables.get(i).schemaVersion != versions[i]) {
+                        throw Errors.queryInternal("The table " + tables.get(i).database + "." + tables.get(i).name
+                                + " gained a dimension while this query was being read; run the query again", null);
+                    }
+                }
+                return nextRows(maxRows);
+            } finally {
+                for (Lock l : locks) {
+                    l.unlock();
+                }
+            }
+        }
+
+        private List<Row> nextRows(int maxRows) throws SQLException {
+            List<Row> rows = new ArrayList<>(Math.min(maxRows, 1024));
+            long bytes = 0;
+            SqlFunctions.deadline(deadlineNanos);
+            try {
+                while (pending != null && rows.size() < maxRows) {
+                    String[] r = pending;
+                    long size = 16;
+                    for (String v : r) {
+                        size += v == null ? 8 : v.length() + 8;
+                    }
+                    if (!rows.isEmpty() && bytes + size > TimestreamRules.MAX_PAGE_BYTES) {
+                        break;
+                    }
+                    bytes += size;
+                    List<Datum> data = new ArrayList<>(r.length);
+                    for (String v : r) {
+                        data.add(v == null ? NULL_DATUM : Datum.builder().scalarValue(v).build());
+                    }
+                    rows.add(Row.builder().data(data).build());
+                    position++;
+                    pending = readRow();
+                }
+            } finally {
+                SqlFunctions.clearDeadline();
+            }
+            return rows;
+        }
+
+        void close() {
+            ResultSet r = rs;
+            rs = null;
+            try {
+                if (r != null) {
+                    r.close();
+                }
+                if (statement != null) {
+                    statement.close();
+                }
+            } catch (SQLException ignored) {
+                // the connection is checked when it is released
+            } finally {
+                statement = null;
+                if (connection != null) {
+                    store.release(connection);
+                    connection = null;
+                }
+            }
         }
     }
 
@@ -89,10 +259,9 @@ final class QueryEngine {
         }
         Cursor cursor = execute(sql);
         if (forceEmptyFirstPage) {
-            cursors.put(cursor.queryId, cursor);
-            return page(cursor, 0, 0);
+            return page(cursor, 0, true, null);
         }
-        return page(cursor, 0, maxRows);
+        return page(cursor, maxRows, false, null);
     }
 
     private QueryResponse nextPage(String token, String sql, int maxRows) {
@@ -104,60 +273,89 @@ final class QueryEngine {
         } catch (NumberFormatException e) {
             offset = -1;
         }
-        if (cursor == null || offset < 0 || offset > cursor.rows.size()) {
+        if (cursor == null || offset < 0) {
             throw Errors.queryValidation("The NextToken is invalid or has expired.");
         }
         if (!cursor.queryString.equals(sql)) {
             throw Errors.queryValidation("The NextToken belongs to a different query string.");
         }
-        cursor.lastAccess = System.currentTimeMillis();
-        return page(cursor, offset, maxRows);
+        synchronized (cursor) {
+            cursor.lastAccess = System.currentTimeMillis();
+            if (token.equals(cursor.lastToken) && cursor.lastPage != null) {
+                return cursor.lastPage;
+            }
+            if (offset != cursor.position) {
+                throw Errors.queryValidation("The NextToken is invalid or has expired.");
+            }
+            return page(cursor, maxRows, false, token);
+        }
     }
 
-    private QueryResponse page(Cursor cursor, int offset, int maxRows) {
-        List<Row> rows = new ArrayList<>(Math.min(maxRows, cursor.rows.size() - offset));
-        long bytes = 0;
-        int i = offset;
-        while (i < cursor.rows.size() && rows.size() < maxRows) {
-            String[] r = cursor.rows.get(i);
-            long size = 16;
-            for (String v : r) {
-                size += v == null ? 8 : v.length() + 8;
-            }
-            if (!rows.isEmpty() && bytes + size > TimestreamRules.MAX_PAGE_BYTES) {
-                break;
-            }
-            bytes += size;
-            List<Datum> data = new ArrayList<>(r.length);
-            for (String v : r) {
-                data.add(v == null ? Datum.builder().nullValue(true).build() : Datum.builder().scalarValue(v).build());
-            }
-            rows.add(Row.builder().data(data).build());
-            i++;
+    private static final Datum NULL_DATUM = Datum.builder().nullValue(true).build();
+
+    private QueryResponse page(Cursor cursor, int maxRows, boolean forcedEmpty, String requestToken) {
+        List<Row> rows;
+        try {
+            rows = forcedEmpty ? List.of() : cursor.next(maxRows);
+        } catch (SQLException | RuntimeException e) {
+            cursor.close();
+            cursors.remove(cursor.queryId);
+            throw e instanceof SQLException sql ? translate(sql) : translate((RuntimeException) e);
         }
-        boolean more = i < cursor.rows.size() || (offset == 0 && maxRows == 0);
+        boolean more = forcedEmpty || !cursor.exhausted();
         QueryResponse.Builder b = QueryResponse.builder()
                 .queryId(cursor.queryId)
                 .columnInfo(cursor.columns)
                 .rows(rows)
-                .queryStatus(QueryStatus.builder().progressPercentage(more ? 100.0 * i / Math.max(1, cursor.rows.size()) : 100.0)
+                .queryStatus(QueryStatus.builder().progressPercentage(more ? 50.0 : 100.0)
                         .cumulativeBytesScanned(0L).cumulativeBytesMetered(0L).build());
         if (more) {
+            String token = cursor.queryId + ":" + cursor.position;
+            b.nextToken(token);
+            QueryResponse response = b.build();
+            // a client that lost this answer repeats the token that led here and gets it again
+            cursor.lastPage = response;
+            cursor.lastToken = requestToken;
             cursors.put(cursor.queryId, cursor);
-            b.nextToken(cursor.queryId + ":" + i);
-        } else {
-            cursors.remove(cursor.queryId);
+            return response;
         }
+        cursor.close();
+        cursors.remove(cursor.queryId);
         return b.build();
     }
 
     private void expireCursors() {
         long now = System.currentTimeMillis();
-        cursors.values().removeIf(c -> now - c.lastAccess > CURSOR_IDLE_MILLIS);
+        List<Cursor> expired = new ArrayList<>();
+        cursors.values().removeIf(c -> {
+            boolean old = now - c.lastAccess > CURSOR_IDLE_MILLIS;
+            if (old) {
+                expired.add(c);
+            }
+            return old;
+        });
         if (cursors.size() > MAX_OPEN_CURSORS) {
             cursors.values().stream().sorted(Comparator.comparingLong(c -> c.lastAccess))
                     .limit(cursors.size() - MAX_OPEN_CURSORS).toList()
-                    .forEach(c -> cursors.remove(c.queryId));
+                    .forEach(c -> {
+                        cursors.remove(c.queryId);
+                        expired.add(c);
+                    });
+        }
+        for (Cursor c : expired) {
+            synchronized (c) {
+                c.close();
+            }
+        }
+    }
+
+    /** Closes every open cursor, giving their connections back. */
+    void closeCursors() {
+        for (Cursor c : List.copyOf(cursors.values())) {
+            cursors.remove(c.queryId);
+            synchronized (c) {
+                c.close();
+            }
         }
     }
 
@@ -175,23 +373,37 @@ final class QueryEngine {
             l.lock();
             locks.add(l);
         }
-        Connection c = null;
+        Cursor cursor = new Cursor(queryId, sql, System.nanoTime() + queryTimeout.toNanos());
         try {
-            c = store.borrow();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(translated.sql())) {
-                return materialize(queryId, sql, rs);
-            }
-        } catch (SQLException e) {
-            throw translate(e);
+            cursor.readsFrom(translated.tables());
+            cursor.open(translated.sql());
+            return cursor;
+        } catch (SQLException | RuntimeException e) {
+            cursor.close();
+            throw e instanceof SQLException s ? translate(s) : translate((RuntimeException) e);
         } finally {
-            store.release(c);
             for (Lock l : locks) {
                 l.unlock();
             }
         }
     }
 
+    /** Errors raised inside H2 by the engine's functions, e.g. a query past its deadline; others pass through. */
+    private RuntimeException translate(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SqlFunctions.QueryTooExpensiveException q) {
+                return Errors.queryValidation(q.getMessage());
+            }
+        }
+        return e;
+    }
+
     private RuntimeException translate(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SqlFunctions.QueryTooExpensiveException q) {
+                return Errors.queryValidation(q.getMessage());
+            }
+        }
         if (store.isClosed()) {
             return Errors.queryInternal("The local Timestream engine is closed.", e);
         }
@@ -220,30 +432,6 @@ final class QueryEngine {
             return Errors.queryValidation(message);
         }
         return Errors.queryInternal("The query failed: " + message, e);
-    }
-
-    private static Cursor materialize(String queryId, String sql, ResultSet rs) throws SQLException {
-        ResultSetMetaData md = rs.getMetaData();
-        int n = md.getColumnCount();
-        ScalarType[] types = new ScalarType[n];
-        List<ColumnInfo> columns = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            types[i] = scalarType(md.getColumnType(i + 1));
-            if (types[i] == ScalarType.VARCHAR && DOUBLE_COLUMN.equals(md.getColumnName(i + 1))) {
-                // a DOUBLE measure selected as is: its stored text is the exact value (see Catalog.sqlType)
-                types[i] = ScalarType.DOUBLE;
-            }
-            columns.add(column(md.getColumnLabel(i + 1), types[i]));
-        }
-        List<String[]> rows = new ArrayList<>();
-        while (rs.next()) {
-            String[] row = new String[n];
-            for (int i = 0; i < n; i++) {
-                row[i] = text(rs, i + 1, types[i], md.getColumnType(i + 1));
-            }
-            rows.add(row);
-        }
-        return new Cursor(queryId, sql, List.copyOf(columns), rows);
     }
 
     static ColumnInfo column(String name, ScalarType type) {
@@ -291,6 +479,10 @@ final class QueryEngine {
                 return t == null ? null : formatTime(t);
             }
             case DOUBLE: {
+                if (jdbcType == Types.BIGINT) {
+                    long bits = rs.getLong(col);
+                    return rs.wasNull() ? null : Double.toString(Double.longBitsToDouble(bits));
+                }
                 if (jdbcType == Types.VARCHAR) {
                     return rs.getString(col);
                 }

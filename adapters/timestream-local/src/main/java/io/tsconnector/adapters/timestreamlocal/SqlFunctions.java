@@ -2,9 +2,29 @@ package io.tsconnector.adapters.timestreamlocal;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
-/** Timestream's time functions, registered in H2 as function aliases. */
+/** Timestream's SQL functions the engine adds to H2 as function aliases, and the engine's own helpers. */
 public final class SqlFunctions {
+    /** Alias of {@link #bitsToDouble}: a stored DOUBLE measure (its IEEE bits) as a number. */
+    static final String DOUBLE_FUNCTION = "ts_double";
+    /** Alias of {@link #regexpLike}, which replaces H2's REGEXP_LIKE in translated SQL. */
+    static final String REGEXP_FUNCTION = "ts_regexp_like";
+    /** Steps (characters read) one regex evaluation on one value may take before it is refused. */
+    static final long MAX_REGEX_STEPS = 20_000_000L;
+    private static final int PATTERN_CACHE = 256;
+    private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[] {Long.MAX_VALUE});
+    /** Compiled patterns by source; least recently used evicted one at a time, so a busy query keeps its own. */
+    private static final Map<String, Pattern> PATTERNS = new LinkedHashMap<>(PATTERN_CACHE * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
+            return size() > PATTERN_CACHE;
+        }
+    };
+
     private SqlFunctions() {
     }
 
@@ -26,5 +46,99 @@ public final class SqlFunctions {
     /** {@code to_nanoseconds(timestamp)}: a UTC timestamp to epoch nanoseconds. */
     public static long toNanoseconds(LocalDateTime t) {
         return t.toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L + t.getNano();
+    }
+
+    /** A stored DOUBLE measure value: the IEEE 754 bits kept in the samples table. */
+    public static Double bitsToDouble(Long bits) {
+        return bits == null ? null : Double.longBitsToDouble(bits);
+    }
+
+    /**
+     * {@code REGEXP_LIKE(value, pattern)} with Timestream's semantics (Java syntax, true when the pattern is
+     * found anywhere in the value), but bounded: an evaluation that reads more than {@link #MAX_REGEX_STEPS}
+     * characters of one value, or runs past the query's deadline, fails the query instead of keeping a CPU
+     * busy (Java's backtracking makes patterns such as {@code ((a+)+)+c} exponential; RE2 would be linear).
+     */
+    public static Boolean regexpLike(String value, String pattern) {
+        if (value == null || pattern == null) {
+            return null;
+        }
+        return compile(pattern).matcher(new BoundedChars(value, DEADLINE.get()[0])).find();
+    }
+
+    private static Pattern compile(String pattern) {
+        synchronized (PATTERNS) {
+            Pattern p = PATTERNS.get(pattern);
+            if (p != null) {
+                return p;
+            }
+        }
+        Pattern p;
+        try {
+            p = Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("Invalid regular expression: " + e.getDescription());
+        }
+        synchronized (PATTERNS) {
+            PATTERNS.put(pattern, p);
+        }
+        return p;
+    }
+
+    /** Sets the deadline (System.nanoTime) of the work this thread does for a query until {@link #clearDeadline}. */
+    static void deadline(long nanoTime) {
+        DEADLINE.get()[0] = nanoTime;
+    }
+
+    static void clearDeadline() {
+        DEADLINE.get()[0] = Long.MAX_VALUE;
+    }
+
+    /** Thrown inside H2 when a query runs past its deadline or a regex past its step bound. */
+    static final class QueryTooExpensiveException extends RuntimeException {
+        QueryTooExpensiveException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The value as the regex engine sees it, counting every character read. */
+    private static final class BoundedChars implements CharSequence {
+        private final String s;
+        private final long deadline;
+        private long steps;
+
+        BoundedChars(String s, long deadline) {
+            this.s = s;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if ((++steps & 0xFFFF) == 0) {
+                if (steps > MAX_REGEX_STEPS) {
+                    throw new QueryTooExpensiveException("The regular expression needs more than " + MAX_REGEX_STEPS
+                            + " steps on a value of " + s.length() + " characters; simplify it (nested repetition such as (a+)+ is exponential here)");
+                }
+                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+                    throw new QueryTooExpensiveException("The query ran past its deadline and was cancelled");
+                }
+            }
+            return s.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return s.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return s.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return s;
+        }
     }
 }

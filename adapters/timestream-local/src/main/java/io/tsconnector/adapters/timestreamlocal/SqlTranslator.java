@@ -235,6 +235,11 @@ final class SqlTranslator {
                     throw Errors.queryValidation("Database '" + db + "' does not exist or is not authorized.");
                 }
             }
+            // H2's REGEXP_LIKE backtracks without bound; the engine's own evaluates the same syntax with bounds
+            if (tok.isWord("REGEXP_LIKE") && next != null && next.isOp("(")) {
+                append(out, SqlFunctions.REGEXP_FUNCTION);
+                continue;
+            }
             // time and measure_name are reserved words in H2 or would be case-folded: quote them
             if (tok.kind() == Kind.IDENT && (tok.text().equalsIgnoreCase(Catalog.TIME) || tok.text().equalsIgnoreCase(Catalog.MEASURE_NAME))
                     && (next == null || !next.isOp("("))) {
@@ -256,9 +261,10 @@ final class SqlTranslator {
     }
 
     /**
-     * A value column in H2 SQL. DOUBLE values are stored as exact text (see {@link Catalog#sqlType}): a plain
-     * item of a SELECT list stays text so that its value comes back bit for bit; anywhere else (conditions,
-     * arithmetic, functions, ordering) it is cast to DOUBLE so that it compares and computes as a number.
+     * A value column in H2 SQL. DOUBLE values are stored as their IEEE bits (see {@link Catalog#sqlType}): a plain
+     * item of a SELECT list stays as stored so that its value comes back bit for bit (the engine formats it);
+     * anywhere else (conditions, arithmetic, functions, ordering) it becomes a DOUBLE that compares and computes
+     * as a number.
      */
     private static String valueReference(String column, boolean selectList, Token prev, Token next) {
         String quoted = Catalog.quote(column);
@@ -270,7 +276,7 @@ final class SqlTranslator {
                 && (next == null || next.isOp(",") || next.isWord("FROM") || next.isWord("AS")
                     || (next.kind() == Kind.IDENT && !OPERATOR_WORDS.contains(next.text().toUpperCase(Locale.ROOT)))
                     || next.kind() == Kind.QIDENT);
-        return plainItem ? quoted : "CAST(" + quoted + " AS DOUBLE PRECISION)";
+        return plainItem ? quoted : SqlFunctions.DOUBLE_FUNCTION + "(" + quoted + ")";
     }
 
     private static void append(StringBuilder out, String s) {

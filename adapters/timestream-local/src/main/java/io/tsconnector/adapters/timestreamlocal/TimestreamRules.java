@@ -47,14 +47,19 @@ public final class TimestreamRules {
                               MeasureValueType type, Object value, long timeNanos, long version) {
         /** Identity of the series the record belongs to: measure name plus sorted dimensions, unambiguous. */
         public String seriesKey() {
-            StringBuilder sb = new StringBuilder(measureName.length() + dimensions.size() * 24 + 8);
-            sb.append(measureName.length()).append(':').append(measureName);
-            for (Map.Entry<String, String> e : dimensions.entrySet()) {
-                sb.append('|').append(e.getKey().length()).append(':').append(e.getKey())
-                        .append('=').append(e.getValue().length()).append(':').append(e.getValue());
-            }
-            return sb.toString();
+            return TimestreamRules.seriesKey(measureName, dimensions);
         }
+    }
+
+    /** Identity of a series: measure name plus sorted dimensions, unambiguous. */
+    public static String seriesKey(String measureName, SortedMap<String, String> dimensions) {
+        StringBuilder sb = new StringBuilder(measureName.length() + dimensions.size() * 24 + 8);
+        sb.append(measureName.length()).append(':').append(measureName);
+        for (Map.Entry<String, String> e : dimensions.entrySet()) {
+            sb.append('|').append(e.getKey().length()).append(':').append(e.getKey())
+                    .append('=').append(e.getValue().length()).append(':').append(e.getValue());
+        }
+        return sb.toString();
     }
 
     /** Outcome of checking a call: the valid records in call order and the rejected ones. */

@@ -1,0 +1,135 @@
+package io.tsconnector.adapters.timestreamlocal;
+
+import static io.tsconnector.adapters.timestreamlocal.Catalog.quote;
+
+import io.tsconnector.adapters.timestreamlocal.Catalog.TableMeta;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
+
+/**
+ * Converts a table of layout 1 (one {@code t$data} row per sample: series key text, time, measure name, DOUBLE
+ * as text, version and every dimension again) into the series and samples tables of layout 2, on open.
+ * The old table is dropped only after every row is copied, so a conversion cut short starts again next time.
+ */
+final class LayoutConversion {
+    private static final int BATCH = 10_000;
+
+    private LayoutConversion() {
+    }
+
+    static void convert(Connection c, TableMeta t) throws SQLException {
+        String old = quote(Catalog.schemaName(t.database)) + "." + quote(t.name + Catalog.OLD_DATA_SUFFIX);
+        long start = System.nanoTime();
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        long rows = 0;
+        try (Statement st = c.createStatement()) {
+            // the commits between batches would close a lazy result; a materialized one spills to disk when large
+            st.execute("SET LAZY_QUERY_EXECUTION FALSE");
+            st.execute("DROP VIEW IF EXISTS " + t.view());
+            st.execute("DROP TABLE IF EXISTS " + t.samplesTable());
+            st.execute("DROP TABLE IF EXISTS " + t.seriesTable());
+            H2Store.createStorage(st, t);
+            List<String> dims = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT * FROM " + old + " WHERE 1 = 0")) {
+                ResultSetMetaData md = rs.getMetaData();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    String name = md.getColumnName(i);
+                    if (!TimestreamRules.isReservedName(name)) {
+                        dims.add(name);
+                    }
+                }
+            }
+            for (String d : dims) {
+                st.execute("ALTER TABLE " + t.seriesTable() + " ADD COLUMN " + quote(d) + " VARCHAR");
+            }
+            t.setDimensions(new java.util.TreeSet<>(dims));
+            StringBuilder seriesSql = new StringBuilder("INSERT INTO ").append(t.seriesTable()).append(" (")
+                    .append(quote(Catalog.SERIES_ID)).append(", ").append(quote(Catalog.MEASURE_NAME));
+            for (String d : dims) {
+                seriesSql.append(", ").append(quote(d));
+            }
+            seriesSql.append(") VALUES (?, ?").append(", ?".repeat(dims.size())).append(')');
+            StringBuilder select = new StringBuilder("SELECT ").append(quote(Catalog.MEASURE_NAME)).append(", ")
+                    .append(quote(Catalog.TIME)).append(", ");
+            for (MeasureValueType type : Catalog.VALUE_TYPES) {
+                select.append(quote(Catalog.valueColumn(type))).append(", ");
+            }
+            select.append(quote(Catalog.VERSION));
+            for (String d : dims) {
+                select.append(", ").append(quote(d));
+            }
+            select.append(" FROM ").append(old);
+            Map<String, Long> ids = new HashMap<>();
+            try (Statement scan = c.createStatement();
+                 ResultSet rs = scan.executeQuery(select.toString());
+                 PreparedStatement series = c.prepareStatement(seriesSql.toString());
+                 PreparedStatement samples = c.prepareStatement("INSERT INTO " + t.samplesTable() + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                int values = Catalog.VALUE_TYPES.size();
+                while (rs.next()) {
+                    String measure = rs.getString(1);
+                    SortedMap<String, String> labels = new TreeMap<>();
+                    for (int d = 0; d < dims.size(); d++) {
+                        String v = rs.getString(4 + values + d);
+                        if (v != null) {
+                            labels.put(dims.get(d), v);
+                        }
+                    }
+                    String key = TimestreamRules.seriesKey(measure, labels);
+                    Long id = ids.get(key);
+                    if (id == null) {
+                        id = ids.size() + 1L;
+                        ids.put(key, id);
+                        series.setLong(1, id);
+                        series.setString(2, measure);
+                        for (int d = 0; d < dims.size(); d++) {
+                            series.setString(3 + d, labels.get(dims.get(d)));
+                        }
+                        series.executeUpdate();
+                    }
+                    samples.setLong(1, id);
+                    samples.setObject(2, rs.getObject(2));
+                    for (int v = 0; v < values; v++) {
+                        Object value = rs.getObject(3 + v);
+                        if (Catalog.VALUE_TYPES.get(v) == MeasureValueType.DOUBLE && value != null) {
+                            // layout 1 kept a DOUBLE as its exact text
+                            value = Double.doubleToRawLongBits(Double.parseDouble(value.toString()));
+                        }
+                        samples.setObject(3 + v, value);
+                    }
+                    samples.setLong(3 + values, rs.getLong(3 + values));
+                    samples.addBatch();
+                    if (++rows % BATCH == 0) {
+                        samples.executeBatch();
+                        c.commit();
+                    }
+                }
+                samples.executeBatch();
+            }
+            st.execute("DROP TABLE " + old);
+            st.execute(H2Store.viewDdl(t));
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LAZY_QUERY_EXECUTION TRUE");
+            }
+        }
+        H2Store.log().log(System.Logger.Level.INFO, "Converted the local table " + t.database + "." + t.name
+                + " to the series layout: " + rows + " samples in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+}
