@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +50,7 @@ final class FuzzRun implements AutoCloseable {
     private final long rssStart;
     final Map<String, Long> statuses = new TreeMap<>();
     final List<String> violations = new ArrayList<>();
+    final Map<String, Long> violationCounts = new TreeMap<>();
     long requests;
     long maxAnswerNanos;
     long maxLogBytes;
@@ -121,6 +121,7 @@ final class FuzzRun implements AutoCloseable {
     }
 
     private void violation(String problem, String request, RawHttp.Answer a) {
+        violationCounts.merge(problem.replaceAll("[0-9]+", "N"), 1L, Long::sum);
         if (violations.size() < 30) {
             violations.add(problem + " | request: " + request + " | answer: " + a.status() + " " + a.bodyText().replace('\n', ' '));
         } else if (violations.size() == 30) {
@@ -132,6 +133,9 @@ final class FuzzRun implements AutoCloseable {
     void finish() throws InterruptedException {
         stop.set(true);
         health.join(5_000);
+        if (!violationCounts.isEmpty()) {
+            violations.add(0, "violations by kind: " + violationCounts);
+        }
         if (healthFailures.get() > 0 || healthMaxNanos.get() > BOUNDS.healthMs() * 1_000_000L) {
             violations.add("/-/healthy: " + healthFailures.get() + " of " + healthChecks.get() + " checks failed or took over "
                     + BOUNDS.healthMs() + " ms; slowest " + healthMaxNanos.get() / 1_000_000 + " ms");
@@ -238,9 +242,5 @@ final class FuzzRun implements AutoCloseable {
         public void write(byte[] b, int off, int len) {
             count.addAndGet(len);
         }
-    }
-
-    static SplittableRandom random(long seed) {
-        return new SplittableRandom(seed);
     }
 }

@@ -32,15 +32,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * store CI runs. The process must live, never answer 5xx while its store works, answer every request within
  * a bound, keep {@code /-/healthy} under a second, keep RSS and log bytes per request bounded, and read back
  * what valid requests wrote before the fuzz. CI form: {@code fuzz.count} (default 3,000) requests or
- * {@code fuzz.seconds} (default 25) per store; long form: {@code -Dfuzz.count=1000000 -Dfuzz.seconds=0}.
+ * {@code fuzz.seconds} (default 20) per store; long form: {@code -Dfuzz.count=1000000 -Dfuzz.seconds=0}.
  * {@code -Dfuzz.seed=} repeats a run.
  */
 class InboundFuzzTest {
     private static final long SEED = Long.getLong("fuzz.seed", 20_261_201L);
     private static final long COUNT = Long.getLong("fuzz.count", 3_000);
-    private static final long SECONDS = Long.getLong("fuzz.seconds", 25);
+    private static final long SECONDS = Long.getLong("fuzz.seconds", 20);
     /** On the Timestream store the fake endpoint fails every call for this many requests out of each 500. */
     private static final int FAILING_WINDOW = 25;
+
+    static {
+        System.out.println("InboundFuzzTest: the cases of knownInboundDefectCases and the violations tagged [known defect Kn] "
+                + "depend on the fixes of issue 13 in adapters/remote-protocol and adapters/http-server");
+    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"memory", "local", "timestream", "influxdb"})
