@@ -15,8 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,18 +195,9 @@ final class FuzzRun implements AutoCloseable {
         }
     }
 
-    /** This process' resident set (the connector runs in it), from /proc; 0 where there is none. */
+    /** This process' resident set (the connector runs in it). */
     static long rss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return 0;
+        return Overload.rss(ProcessHandle.current().pid());
     }
 
     /** Points the connector's log at {@code stream}; returns the previous stream (System.err). */

@@ -6,6 +6,7 @@ import io.tsconnector.domain.Destination;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
+import io.tsconnector.it.ProcessLifecycleTest;
 import io.tsconnector.it.PrometheusServer;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
 import io.tsconnector.proto.prometheus.WriteRequest;
@@ -90,7 +91,7 @@ final class Overload {
             Files.createDirectories(log.getParent());
             int port = PrometheusServer.freePort();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar().toString(), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn",
+                    "-jar", ProcessLifecycleTest.jar().toString(), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn",
                     "--database-label=" + FuzzStores.DATABASE_LABEL, "--table-label=" + FuzzStores.TABLE_LABEL,
                     "--storage=timestream", "--region=us-east-1", "--write-base-endpoint=" + fake.uri(),
                     "--query-base-endpoint=" + fake.uri()));
@@ -439,17 +440,5 @@ final class Overload {
             }
             Thread.sleep(100);
         }
-    }
-
-    /** The shaded jar, searched upwards from the working directory. */
-    static Path jar() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path jar = p.resolve("bootstrap/target/timestream-prometheus-connector.jar");
-            if (Files.exists(jar)) {
-                return jar;
-            }
-        }
-        throw new IllegalStateException("bootstrap/target/timestream-prometheus-connector.jar not found: build it with "
-                + "'mvn -B package -DskipTests -pl bootstrap -am'");
     }
 }
