@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The shaded jar as a process, stopped with SIGTERM as Docker and Kubernetes stop it: the start-up summary
  * is logged, a request in flight still completes, new connections are refused, and the exit code is 0.
  */
-class ProcessLifecycleTest {
+public class ProcessLifecycleTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
     private static final String WRITE_HEAD = "POST /write HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Encoding: snappy\r\n"
             + "Content-Type: application/x-protobuf\r\nX-Prometheus-Remote-Write-Version: 0.1.0\r\nContent-Length: %d\r\n\r\n";
@@ -226,7 +226,7 @@ class ProcessLifecycleTest {
     }
 
     /** The shaded jar that the reactor's package phase built before this module's tests. */
-    static Path jar() {
+    public static Path jar() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             Path jar = p.resolve("bootstrap/target/timestream-prometheus-connector.jar");
             if (Files.exists(jar)) {

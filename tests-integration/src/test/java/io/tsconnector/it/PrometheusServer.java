@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * Test helper: one real Prometheus process on a free loopback port, with its own data directory,
  * configuration file and log, and a client for its HTTP API.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int START_ATTEMPTS = 3;
 
@@ -50,7 +50,7 @@ final class PrometheusServer implements AutoCloseable {
      * The binary, or a skipped test outside CI when Prometheus is not installed; on CI ({@code CI=true}) its
      * absence is a failure, since CI installs it.
      */
-    static Path requireBinary(String test) {
+    public static Path requireBinary(String test) {
         Optional<Path> binary = findBinary();
         if (binary.isEmpty()) {
             String message = "the prometheus binary is neither on PATH nor named by PROMETHEUS_BINARY; "
@@ -64,7 +64,7 @@ final class PrometheusServer implements AutoCloseable {
         return binary.get();
     }
 
-    static Optional<Path> findBinary() {
+    public static Optional<Path> findBinary() {
         String explicit = System.getenv("PROMETHEUS_BINARY");
         if (explicit != null && !explicit.isBlank()) {
             return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
@@ -85,7 +85,7 @@ final class PrometheusServer implements AutoCloseable {
      * Starts Prometheus in {@code dir} with the configuration the function builds for the chosen port, and
      * waits until it is ready. A port taken between choosing and binding costs another attempt.
      */
-    static PrometheusServer start(Path binary, String name, Path dir, IntFunction<String> config)
+    public static PrometheusServer start(Path binary, String name, Path dir, IntFunction<String> config)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         IllegalStateException failure = null;
@@ -116,7 +116,7 @@ final class PrometheusServer implements AutoCloseable {
         throw failure;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
@@ -143,11 +143,11 @@ final class PrometheusServer implements AutoCloseable {
         throw new IllegalStateException(name + " Prometheus not ready after " + timeout + ":\n" + logTail(40));
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -177,7 +177,7 @@ final class PrometheusServer implements AutoCloseable {
         return Json.object(body.get("data"));
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -185,16 +185,16 @@ final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    String logTail(int lines) {
+    public String logTail(int lines) {
         List<String> all = logText().lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 

@@ -34,12 +34,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Remote-write and remote-read calls as Prometheus makes them, for end-to-end tests and benchmarks. */
-final class RemoteCalls {
+public final class RemoteCalls {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** An HTTP answer: status, body bytes as received, and the Content-Type. */
-    record Answer(int status, byte[] body, String contentType) {
-        String text() {
+    public record Answer(int status, byte[] body, String contentType) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
@@ -48,7 +48,7 @@ final class RemoteCalls {
     }
 
     /** POSTs a snappy remote-write body (as Prometheus sends it) to {@code /write}. */
-    static Answer writeBody(URI base, byte[] snappyBody) {
+    public static Answer writeBody(URI base, byte[] snappyBody) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/write"))
                 .header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
                 .header("X-Prometheus-Remote-Write-Version", "0.1.0").header("User-Agent", "Prometheus/2.42.0+ds")
@@ -56,12 +56,12 @@ final class RemoteCalls {
         return send(request);
     }
 
-    static Answer write(URI base, WriteRequest request) {
+    public static Answer write(URI base, WriteRequest request) {
         return writeBody(base, Snappy.compress(request.toByteArray()));
     }
 
     /** POSTs a remote-read request to {@code /read}; the body of the answer is returned as received. */
-    static Answer read(URI base, ReadRequest request) {
+    public static Answer read(URI base, ReadRequest request) {
         HttpRequest http = HttpRequest.newBuilder(base.resolve("/read"))
                 .header("Content-Encoding", "snappy").header("Accept-Encoding", "snappy")
                 .header("Content-Type", "application/x-protobuf").header("X-Prometheus-Remote-Read-Version", "0.1.0")
@@ -82,7 +82,7 @@ final class RemoteCalls {
     }
 
     /** A remote-read request with the given queries, asking for the given response types (none: SAMPLES). */
-    static ReadRequest readRequest(List<SeriesQuery> queries, ReadRequest.ResponseType... accepted) {
+    public static ReadRequest readRequest(List<SeriesQuery> queries, ReadRequest.ResponseType... accepted) {
         ReadRequest.Builder b = ReadRequest.newBuilder();
         for (SeriesQuery q : queries) {
             Query.Builder qb = Query.newBuilder().setStartTimestampMs(q.startMs()).setEndTimestampMs(q.endMs());
@@ -99,7 +99,7 @@ final class RemoteCalls {
     }
 
     /** The series of each query of a SAMPLES answer. */
-    static List<List<TimeSeries>> samples(Answer answer) {
+    public static List<List<TimeSeries>> samples(Answer answer) {
         if (answer.status() != 200) {
             throw new AssertionError("remote read answered " + answer.status() + ": " + answer.text());
         }

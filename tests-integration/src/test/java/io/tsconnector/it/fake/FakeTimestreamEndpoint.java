@@ -54,6 +54,10 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
     private final AtomicInteger fail500 = new AtomicInteger();
     private final AtomicInteger reset = new AtomicInteger();
     private final AtomicInteger accessDenied = new AtomicInteger();
+    private final AtomicInteger loseResponse = new AtomicInteger();
+    private final AtomicLong lostResponses = new AtomicLong();
+    private final AtomicLong faultedCalls = new AtomicLong();
+    private volatile Phase phase = Phase.NORMAL;
     private final AtomicInteger rejectWrites = new AtomicInteger();
     private final AtomicReference<String> rejectReason = new AtomicReference<>("rejected by the fake endpoint");
     private final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
@@ -77,6 +81,11 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
 
     /** Binds 127.0.0.1 on a free port and starts serving. */
     public FakeTimestreamEndpoint start() {
+        // like Timestream, answer without Nagle's delay: the JDK server writes headers and body apart, which with
+        // delayed ACKs would add 40 ms to every call
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         } catch (IOException e) {
@@ -120,6 +129,53 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
     /** The next {@code n} calls get their connection closed without an answer. */
     public void resetConnectionNext(int n) {
         reset.addAndGet(n);
+    }
+
+    /**
+     * The next {@code n} WriteRecords calls are applied (the records stored) and then their connection is
+     * closed without an answer: what a client sees when a response is lost after the service did the work.
+     */
+    public void loseResponseNext(int n) {
+        loseResponse.addAndGet(n);
+    }
+
+    /**
+     * Continuous faults for a fault storm: while a phase other than {@link Phase#NORMAL} is set, every call
+     * (DescribeEndpoints excepted, so the SDK can find the endpoint) gets that phase's fault.
+     */
+    public enum Phase {
+        /** No injected fault. */
+        NORMAL,
+        /** ThrottlingException (HTTP 400). */
+        THROTTLING,
+        /** InternalServerException (HTTP 500). */
+        INTERNAL_ERROR,
+        /** The connection is closed before anything is read from the store or answered. */
+        CONNECTION_RESET,
+        /** The call is answered normally after 2 s. */
+        LATENCY_2S,
+        /** A WriteRecords call is applied, then its connection is closed without an answer. */
+        LOST_RESPONSE
+    }
+
+    /** Sets the fault every call gets from now on (see {@link Phase}). */
+    public void phase(Phase p) {
+        phase = p == null ? Phase.NORMAL : p;
+    }
+
+    /** The current fault phase. */
+    public Phase phase() {
+        return phase;
+    }
+
+    /** WriteRecords calls that were applied and then had their answer dropped. */
+    public long lostResponses() {
+        return lostResponses.get();
+    }
+
+    /** Calls answered with an injected fault of a phase or of the {@code ...Next} counters (latency excepted). */
+    public long faultedCalls() {
+        return faultedCalls.get();
     }
 
     /** The next {@code n} WriteRecords calls reject every record with {@code reason}, storing nothing. */
@@ -291,19 +347,38 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
             if (!d.isZero()) {
                 Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
             }
-            if (take(reset)) {
+            Phase now = phase;
+            if (now == Phase.LATENCY_2S) {
+                Thread.sleep(2_000);
+            }
+            if (take(reset) || now == Phase.CONNECTION_RESET) {
+                faultedCalls.incrementAndGet();
                 exchange.close(); // closing before any header is sent drops the connection
                 return;
             }
-            if (take(throttle)) {
+            if (take(throttle) || now == Phase.THROTTLING) {
+                faultedCalls.incrementAndGet();
                 sendError(exchange, 400, "ThrottlingException", "Rate exceeded (injected by the fake endpoint)", null);
                 return;
             }
-            if (take(fail500)) {
+            if (take(fail500) || now == Phase.INTERNAL_ERROR) {
+                faultedCalls.incrementAndGet();
                 sendError(exchange, 500, "InternalServerException", "Internal failure (injected by the fake endpoint)", null);
                 return;
             }
+            if (operation.equals("WriteRecords") && (now == Phase.LOST_RESPONSE || take(loseResponse))) {
+                faultedCalls.incrementAndGet();
+                try {
+                    dispatch(operation, json);
+                    lostResponses.incrementAndGet();
+                } catch (AwsServiceException rejected) {
+                    // a rejected write stored nothing; its answer is lost all the same
+                }
+                exchange.close(); // the records are stored; the client never learns it
+                return;
+            }
             if (take(accessDenied)) {
+                faultedCalls.incrementAndGet();
                 sendError(exchange, 403, "AccessDeniedException", "User is not authorized (injected by the fake endpoint)", null);
                 return;
             }

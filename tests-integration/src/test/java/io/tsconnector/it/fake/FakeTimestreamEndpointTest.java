@@ -191,6 +191,26 @@ class FakeTimestreamEndpointTest {
     }
 
     @Test
+    void aLostResponseStoresTheRecordsAndTheRetryIsAnsweredOnceMore() {
+        fake.loseResponseNext(1);
+        assertEquals(1, write.writeRecords(req(rec("up", "7", 10))).recordsIngested().total(), "the SDK's retry is answered");
+        assertEquals(2, fake.writeCalls());
+        assertEquals(1, fake.lostResponses());
+        assertEquals(1, fake.storedRecordCount(), "the same record written twice is stored once");
+
+        fake.phase(FakeTimestreamEndpoint.Phase.LOST_RESPONSE);
+        assertThrows(SdkClientException.class, () -> write.writeRecords(req(rec("up", "8", 11))));
+        assertEquals(3, fake.lostResponses(), "both attempts applied, both answers lost");
+        assertEquals(2, fake.storedRecordCount());
+
+        fake.phase(FakeTimestreamEndpoint.Phase.THROTTLING);
+        assertThrows(ThrottlingException.class, () -> write.writeRecords(req(rec("up", "9", 12))));
+        fake.phase(FakeTimestreamEndpoint.Phase.NORMAL);
+        assertEquals(1, write.writeRecords(req(rec("up", "9", 12))).recordsIngested().total());
+        assertEquals(3, fake.storedRecordCount());
+    }
+
+    @Test
     void serviceErrorsKeepTheirTypes() {
         try (FakeTimestreamEndpoint strict = new FakeTimestreamEndpoint(false).start();
              TimestreamWriteClient w = TimestreamWriteClient.builder().httpClient(UrlConnectionHttpClient.create())
