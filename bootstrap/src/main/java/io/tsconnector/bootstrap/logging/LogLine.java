@@ -12,8 +12,13 @@ final class LogLine {
     private LogLine() {
     }
 
+    /** Longest message or error text of one line; a series with a huge label must not make a huge line. */
+    static final int MAX_TEXT = 4096;
+
     static String format(LogSettings.Format format, LogSettings.Level level, Instant ts, String caller, String message,
                          String error) {
+        message = bounded(message);
+        error = error == null ? null : bounded(error);
         StringBuilder sb = new StringBuilder(128);
         if (format == LogSettings.Format.JSON) {
             sb.append("{\"level\":\"").append(level.text()).append("\",\"ts\":\"").append(TS.format(ts))
@@ -36,6 +41,13 @@ final class LogLine {
             logfmt(error, sb);
         }
         return sb.toString();
+    }
+
+    private static String bounded(String text) {
+        if (text == null || text.length() <= MAX_TEXT) {
+            return text;
+        }
+        return text.substring(0, MAX_TEXT) + "... (" + (text.length() - MAX_TEXT) + " more characters)";
     }
 
     /** The throwable and its causes in one line. */

@@ -35,6 +35,15 @@ class LoggingTest {
     }
 
     @Test
+    void aHugeMessageIsCutToABoundedLine() {
+        String huge = "series x{a=\"" + "a".repeat(70_000) + "\"}";
+        String line = LogLine.format(LogSettings.Format.LOGFMT, LogSettings.Level.WARN, Instant.parse("2020-11-06T02:01:46.753Z"),
+                "c", huge, huge);
+        assertTrue(line.length() < 3 * LogLine.MAX_TEXT, "line of " + line.length() + " characters");
+        assertTrue(line.contains("(" + (huge.length() - LogLine.MAX_TEXT) + " more characters)"), line.substring(0, 200));
+    }
+
+    @Test
     void jsonLineEscapes() {
         String line = LogLine.format(LogSettings.Format.JSON, LogSettings.Level.INFO, Instant.parse("2020-11-06T02:01:46.753Z"),
                 "c", "a \"quoted\"\nline", null);

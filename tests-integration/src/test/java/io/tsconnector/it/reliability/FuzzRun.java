@@ -203,7 +203,7 @@ final class FuzzRun implements AutoCloseable {
     /** Points the connector's log at {@code stream}; returns the previous stream (System.err). */
     private static PrintStream redirectLog(PrintStream stream) {
         try {
-            Method output = Class.forName("io.tsconnector.bootstrap.ConnectorLoggerFinder").getDeclaredMethod("output", PrintStream.class);
+            Method output = Class.forName("io.tsconnector.bootstrap.logging.ConnectorLoggerFinder").getDeclaredMethod("output", PrintStream.class);
             output.setAccessible(true); // package-private on purpose: only tests redirect the log
             output.invoke(null, stream);
             return System.err;

@@ -29,6 +29,7 @@ public final class RemoteReadCodec {
             throw new ProtocolException(400, "undecodable remote read request (" + message.length + " bytes): "
                     + e.getMessage(), e);
         }
+        SchemaCheck.requireWellTyped(request, "remote read request");
         List<SeriesQuery> queries = new ArrayList<>(request.getQueriesCount());
         for (int q = 0; q < request.getQueriesCount(); q++) {
             queries.add(toQuery(q, request.getQueries(q), maxMatcherBytes));

@@ -35,6 +35,7 @@ public final class RemoteWriteV2Codec {
             throw new ProtocolException(400, "undecodable remote write 2.0 request (" + message.length
                     + " bytes): " + e.getMessage(), e);
         }
+        SchemaCheck.requireWellTyped(request, "remote write 2.0 request");
         int symbolCount = request.getSymbolsCount();
         if (symbolCount > 0 && !request.getSymbols(0).isEmpty()) {
             throw ProtocolException.badRequest("invalid remote write 2.0 request: symbols[0] must be the empty string, got '"

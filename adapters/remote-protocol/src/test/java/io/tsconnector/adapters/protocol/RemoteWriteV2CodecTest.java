@@ -21,6 +21,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class RemoteWriteV2CodecTest {
     /** symbols: 0 "", 1 __name__, 2 up, 3 job, 4 a, 5 help text, 6 trace_id, 7 abc */
+    @Test
+    void aKnownFieldWithTheWrongWireTypeIsNotARequest() throws Exception {
+        byte[] valid = request().addTimeseries(upSeries().addSamples(sample(1, 1))).build().toByteArray();
+        // field 5 (timeseries) sent as a varint: the generated parser would file it as unknown and see no series
+        byte[] misTyped = java.util.Arrays.copyOf(valid, valid.length + 2);
+        misTyped[valid.length] = (byte) ((5 << 3) | 0);
+        misTyped[valid.length + 1] = 1;
+        ProtocolException e = assertThrows(ProtocolException.class, () -> RemoteWriteV2Codec.decode(misTyped));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("field 5 of Request has the wrong wire type"), e.getMessage());
+        // the same inside a series: field 2 (samples) of TimeSeries as a fixed64
+        TimeSeries inner = upSeries().mergeFrom(com.google.protobuf.UnknownFieldSet.newBuilder()
+                .addField(2, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addFixed64(7).build()).build()
+                .toByteString()).build();
+        ProtocolException nested = assertThrows(ProtocolException.class,
+                () -> RemoteWriteV2Codec.decode(request().addTimeseries(inner).build().toByteArray()));
+        assertTrue(nested.getMessage().contains("field 2 of TimeSeries"), nested.getMessage());
+    }
+
     private static Request.Builder request() {
         return Request.newBuilder().addSymbols("").addSymbols("__name__").addSymbols("up").addSymbols("job")
                 .addSymbols("a").addSymbols("help text").addSymbols("trace_id").addSymbols("abc");
