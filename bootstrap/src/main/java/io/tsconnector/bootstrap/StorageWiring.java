@@ -13,6 +13,8 @@ import io.tsconnector.adapters.timestreamlocal.LocalTimestream;
 import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 
@@ -26,6 +28,11 @@ final class StorageWiring {
     }
 
     static Store build(StorageSettings s, CollectorRegistry registry, ConnectorMetrics metrics) {
+        Store store = buildStore(s, registry, metrics);
+        return new Store(new StoredSamplesWriter(store.writer(), registry), store.reader(), store.resources());
+    }
+
+    private static Store buildStore(StorageSettings s, CollectorRegistry registry, ConnectorMetrics metrics) {
         return switch (s.storage()) {
             case MEMORY -> {
                 InMemorySeriesStore store = new InMemorySeriesStore();
@@ -35,9 +42,12 @@ final class StorageWiring {
                 LocalTimestream local = LocalTimestream.open(s.localPath(), s.localCreateTables());
                 yield timestream(local.writeClient(), local.queryClient(), s, local, registry, metrics);
             }
-            case TIMESTREAM -> timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries()),
-                    TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
-                            TimestreamClients.DEFAULT_QUERY_TIMEOUT), s, () -> { }, registry, metrics);
+            case TIMESTREAM -> {
+                List<ExecutionInterceptor> calls = List.of(new StorageCallMetrics(registry));
+                yield timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries(), calls),
+                        TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
+                                TimestreamClients.DEFAULT_QUERY_TIMEOUT, calls), s, () -> { }, registry, metrics);
+            }
             case INFLUXDB -> {
                 InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()));
                 InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
