@@ -3,6 +3,7 @@ package io.tsconnector.bootstrap;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Histogram;
+import io.tsconnector.adapters.influxdb.InfluxCallObserver;
 import java.util.Optional;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
@@ -14,12 +15,12 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 /**
  * Adapter: telemetry of the storage's calls, by operation ({@code timestream_connector_storage_call_duration_seconds},
  * {@code ..._storage_retries_total}, {@code ..._storage_throttles_total}); an AWS SDK interceptor on the Timestream
- * clients.
+ * clients and the InfluxDB adapter's call observer.
  *
  * <p>The write path is CPU-bound, so each call costs two clock reads and one histogram observation, each attempt
  * one attribute update; throttles are read from the {@code x-amzn-ErrorType} header, never from the body.
  */
-final class StorageCallMetrics implements ExecutionInterceptor {
+final class StorageCallMetrics implements ExecutionInterceptor, InfluxCallObserver {
     private static final ExecutionAttribute<long[]> CALL = new ExecutionAttribute<>("tsconnector.call");
     private static final String THROTTLING = "ThrottlingException";
 
@@ -70,6 +71,21 @@ final class StorageCallMetrics implements ExecutionInterceptor {
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
         observe(attributes);
+    }
+
+    @Override
+    public void called(String operation, long nanos) {
+        duration.labels(operation).observe(nanos / 1e9);
+    }
+
+    @Override
+    public void retried(String operation) {
+        retries.labels(operation).inc();
+    }
+
+    @Override
+    public void throttled(String operation) {
+        throttles.labels(operation).inc();
     }
 
     private void observe(ExecutionAttributes attributes) {

@@ -49,7 +49,7 @@ final class StorageWiring {
                                 TimestreamClients.DEFAULT_QUERY_TIMEOUT, calls), s, () -> { }, registry, metrics);
             }
             case INFLUXDB -> {
-                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()));
+                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()), new StorageCallMetrics(registry));
                 InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
                 yield new Store(writer, new InfluxSeriesReader(http), writer::close);
             }
