@@ -20,7 +20,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * <p>The write path is CPU-bound, so each call costs two clock reads and one histogram observation, each attempt
  * one attribute update; throttles are read from the {@code x-amzn-ErrorType} header, never from the body.
  */
-final class StorageCallMetrics implements ExecutionInterceptor, InfluxCallObserver {
+public final class StorageCallMetrics implements ExecutionInterceptor, InfluxCallObserver {
     private static final ExecutionAttribute<long[]> CALL = new ExecutionAttribute<>("tsconnector.call");
     private static final String THROTTLING = "ThrottlingException";
 
@@ -28,7 +28,7 @@ final class StorageCallMetrics implements ExecutionInterceptor, InfluxCallObserv
     private final Counter retries;
     private final Counter throttles;
 
-    StorageCallMetrics(CollectorRegistry registry) {
+    public StorageCallMetrics(CollectorRegistry registry) {
         duration = Histogram.build("timestream_connector_storage_call_duration_seconds",
                 "Time of one storage call with its retries, by operation.").labelNames("operation").register(registry);
         retries = Counter.build("timestream_connector_storage_retries_total",

@@ -63,8 +63,9 @@ public final class TimestreamClients {
         return writeBuilder(region, endpointOrNull, maxRetries, List.of());
     }
 
-    private static TimestreamWriteClientBuilder writeBuilder(String region, URI endpointOrNull, int maxRetries,
-                                                             List<ExecutionInterceptor> interceptors) {
+    /** The write client's builder, with interceptors that observe its calls (telemetry). */
+    public static TimestreamWriteClientBuilder writeBuilder(String region, URI endpointOrNull, int maxRetries,
+                                                            List<ExecutionInterceptor> interceptors) {
         TimestreamWriteClientBuilder b = TimestreamWriteClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
