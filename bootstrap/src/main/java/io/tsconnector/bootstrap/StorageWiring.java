@@ -13,7 +13,9 @@ import io.tsconnector.adapters.timestreamlocal.LocalTimestream;
 import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
+import java.util.List;
 import java.util.function.LongSupplier;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 
@@ -30,6 +32,12 @@ final class StorageWiring {
     }
 
     static Store build(StorageSettings s, CollectorRegistry registry, ConnectorMetrics metrics) {
+        Store store = buildStore(s, registry, metrics);
+        return new Store(new StoredSamplesWriter(store.writer(), registry), store.reader(), store.resources(),
+                store.bytesOnDisk());
+    }
+
+    private static Store buildStore(StorageSettings s, CollectorRegistry registry, ConnectorMetrics metrics) {
         return switch (s.storage()) {
             case MEMORY -> {
                 InMemorySeriesStore store = new InMemorySeriesStore();
@@ -40,11 +48,14 @@ final class StorageWiring {
                 Store store = timestream(local.writeClient(), local.queryClient(), s, local, registry, metrics);
                 yield new Store(store.writer(), store.reader(), store.resources(), local::sizeOnDiskBytes);
             }
-            case TIMESTREAM -> timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries()),
-                    TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
-                            TimestreamClients.DEFAULT_QUERY_TIMEOUT), s, () -> { }, registry, metrics);
+            case TIMESTREAM -> {
+                List<ExecutionInterceptor> calls = List.of(new StorageCallMetrics(registry));
+                yield timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries(), calls),
+                        TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
+                                TimestreamClients.DEFAULT_QUERY_TIMEOUT, calls), s, () -> { }, registry, metrics);
+            }
             case INFLUXDB -> {
-                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()));
+                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()), new StorageCallMetrics(registry));
                 InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
                 yield new Store(writer, new InfluxSeriesReader(http), writer::close);
             }

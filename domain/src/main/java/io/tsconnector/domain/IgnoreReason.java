@@ -13,7 +13,10 @@ public enum IgnoreReason {
     /** A label the store cannot hold unaltered (InfluxDB line protocol: a newline, an ambiguous backslash). */
     UNSTORABLE_LABEL("unstorable_label", ErrorName.LONG_LABEL_NAME, Policy.LONG_LABEL),
     INVALID_SAMPLE_VALUE("invalid_sample_value", ErrorName.INVALID_SAMPLE_VALUE, Policy.SAMPLE_VALUE),
+    /** Prometheus' staleness marker: normal whenever a series or target disappears. */
     STALE_MARKER("stale_marker", ErrorName.INVALID_SAMPLE_VALUE, Policy.SAMPLE_VALUE),
+    /** A plain NaN of a summary quantile: normal for a summary with no observations in its window. */
+    SUMMARY_NAN("summary_nan", ErrorName.INVALID_SAMPLE_VALUE, Policy.SAMPLE_VALUE),
     MISSING_METRIC_NAME("missing_metric_name", ErrorName.MISSING_METRIC_NAME, Policy.ALWAYS_REJECT),
     MISSING_DATABASE("missing_database", ErrorName.MISSING_DATABASE_WITH_WRITE, Policy.ALWAYS_REJECT),
     MISSING_TABLE("missing_table", ErrorName.MISSING_TABLE_WITH_WRITE, Policy.ALWAYS_REJECT),

@@ -13,6 +13,8 @@ public final class SampleValidator {
     public static final int MAX_DIMENSION_NAME_BYTES = 60;
     public static final int MAX_DIMENSION_VALUE_BYTES = 2048;
     public static final int MAX_DIMENSIONS = 128;
+    /** The label of a summary's quantile series. */
+    private static final String QUANTILE = "quantile";
 
     private SampleValidator() {
     }
@@ -74,6 +76,20 @@ public final class SampleValidator {
             return null;
         }
         return Sample.isStaleMarker(value) ? IgnoreReason.STALE_MARKER : IgnoreReason.INVALID_SAMPLE_VALUE;
+    }
+
+    /**
+     * The reason a value of the series cannot be stored, or null for a finite value. A plain NaN of a series
+     * with a {@code quantile} label is a summary with no observations (Prometheus exposes its quantiles as NaN,
+     * its {@code _sum} and {@code _count} as 0), counted apart so that an alert on ignored samples can leave
+     * it out with the staleness markers.
+     */
+    public static IgnoreReason checkValue(Labels labels, double value) {
+        IgnoreReason reason = checkValue(value);
+        if (reason == IgnoreReason.INVALID_SAMPLE_VALUE && Double.isNaN(value) && labels.get(QUANTILE) != null) {
+            return IgnoreReason.SUMMARY_NAN;
+        }
+        return reason;
     }
 
     /** Length of the string in UTF-8 bytes, without encoding it. */

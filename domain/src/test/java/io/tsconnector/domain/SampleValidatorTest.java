@@ -59,6 +59,18 @@ class SampleValidatorTest {
     }
 
     @Test
+    void aNanQuantileIsAnEmptySummaryAndCountedApart() {
+        Labels quantile = Labels.of("__name__", "rpc_seconds", "quantile", "0.5");
+        Labels plain = Labels.of("__name__", "rpc_seconds_sum");
+        double stale = Double.longBitsToDouble(Sample.STALE_NAN_BITS);
+        assertEquals(IgnoreReason.SUMMARY_NAN, SampleValidator.checkValue(quantile, Double.NaN));
+        assertEquals(IgnoreReason.STALE_MARKER, SampleValidator.checkValue(quantile, stale));
+        assertEquals(IgnoreReason.INVALID_SAMPLE_VALUE, SampleValidator.checkValue(quantile, Double.POSITIVE_INFINITY));
+        assertEquals(IgnoreReason.INVALID_SAMPLE_VALUE, SampleValidator.checkValue(plain, Double.NaN));
+        assertNull(SampleValidator.checkValue(quantile, 0.25));
+    }
+
+    @Test
     void utf8LengthCountsSurrogatePairsAsFourBytes() {
         assertEquals(4, SampleValidator.utf8Length("😀"));
         assertEquals(3, SampleValidator.utf8Length("€"));

@@ -182,7 +182,7 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
         List<Sample> kept = null;
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
-            IgnoreReason reason = SampleValidator.checkValue(s.value());
+            IgnoreReason reason = SampleValidator.checkValue(series.labels(), s.value());
             if (reason == null) {
                 if (kept != null) {
                     kept.add(s);

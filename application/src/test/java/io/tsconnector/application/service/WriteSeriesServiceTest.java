@@ -86,6 +86,16 @@ class WriteSeriesServiceTest {
     }
 
     @Test
+    void theNanOfAnEmptySummaryIsCountedApartFromOtherNonFiniteValues() {
+        Labels quantile = Labels.of("__name__", "rpc_seconds", "quantile", "0.9", "db", "d", "tbl", "t");
+        WriteOutcome o = write(WritePolicy.DEFAULT, ts(quantile, Double.NaN, STALE, 0.5), ts(labels("a", "d", "t"), Double.NaN));
+        assertEquals(1, o.ignored(IgnoreReason.SUMMARY_NAN));
+        assertEquals(1, o.ignored(IgnoreReason.STALE_MARKER));
+        assertEquals(1, o.ignored(IgnoreReason.INVALID_SAMPLE_VALUE));
+        assertEquals(1, o.written());
+    }
+
+    @Test
     void failOnInvalidSampleValueRejectsWholeRequestAndWritesNothing() {
         NeverRetryException e = assertThrows(NeverRetryException.class, () -> write(new WritePolicy(false, true),
                 ts(labels("a", "d", "t"), 1), ts(labels("b", "d", "t"), Double.NaN)));

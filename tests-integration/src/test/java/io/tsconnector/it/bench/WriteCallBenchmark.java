@@ -1,8 +1,10 @@
 package io.tsconnector.it.bench;
 
+import io.prometheus.client.CollectorRegistry;
 import io.tsconnector.adapters.timestream.TimestreamClients;
 import io.tsconnector.adapters.timestream.TimestreamSeriesWriter;
 import io.tsconnector.application.port.out.StoreResult;
+import io.tsconnector.bootstrap.StorageCallMetrics;
 import io.tsconnector.domain.Destination;
 import io.tsconnector.domain.Labels;
 import io.tsconnector.domain.Sample;
@@ -72,6 +74,9 @@ public class WriteCallBenchmark {
 
     private TimestreamWriteClient client;
     private TimestreamSeriesWriter writer;
+    /** The same with the connector's storage call metrics on the client (duration, retries, throttles). */
+    private TimestreamWriteClient meteredClient;
+    private TimestreamSeriesWriter meteredWriter;
     private List<TimeSeries> series;
     private List<WriteRecordsRequest> modelRequests;
 
@@ -82,6 +87,12 @@ public class WriteCallBenchmark {
                 .httpClient(new AnswerAtOnce())
                 .build();
         writer = new TimestreamSeriesWriter(client, 1);
+        meteredClient = TimestreamClients.writeBuilder("us-east-1", URI.create("http://127.0.0.1:1"), 0,
+                        List.of(new StorageCallMetrics(new CollectorRegistry())))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .httpClient(new AnswerAtOnce())
+                .build();
+        meteredWriter = new TimestreamSeriesWriter(meteredClient, 1);
         String[] dims = shape.split("x");
         series = series(Integer.parseInt(dims[0]), Integer.parseInt(dims[1]));
     }
@@ -90,12 +101,20 @@ public class WriteCallBenchmark {
     public void tearDown() {
         writer.close();
         client.close();
+        meteredWriter.close();
+        meteredClient.close();
     }
 
     /** The writer: planned calls, serialized bodies. */
     @Benchmark
     public StoreResult serializedBodies() {
         return writer.write(Map.of(DEST, series));
+    }
+
+    /** The writer with the storage call metrics' interceptor: what telemetry costs per write. */
+    @Benchmark
+    public StoreResult serializedBodiesWithCallMetrics() {
+        return meteredWriter.write(Map.of(DEST, series));
     }
 
     /** What it replaces: a model record per sample with every attribute, the SDK's marshaller. */

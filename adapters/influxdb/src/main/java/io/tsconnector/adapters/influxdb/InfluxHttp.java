@@ -30,9 +30,15 @@ public final class InfluxHttp {
     private final InfluxSettings settings;
     private final HttpClient client;
     private final String base;
+    private final InfluxCallObserver observer;
 
     public InfluxHttp(InfluxSettings settings) {
+        this(settings, InfluxCallObserver.NONE);
+    }
+
+    public InfluxHttp(InfluxSettings settings, InfluxCallObserver observer) {
         this.settings = settings;
+        this.observer = observer;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         String u = settings.url().toString();
@@ -59,7 +65,7 @@ public final class InfluxHttp {
         if (gzip) {
             b.header("Content-Encoding", "gzip");
         }
-        HttpResponse<String> r = send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
+        HttpResponse<String> r = send("write", b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
                 settings.maxWriteRetries(), what, ignored -> { });
         if (r.statusCode() / 100 == 2) {
             return new WriteAnswer(r.statusCode(), null);
@@ -76,8 +82,8 @@ public final class InfluxHttp {
         HttpRequest request = request(URI.create(base + "/query"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8)).build();
-        HttpResponse<InputStream> r = send(request, HttpResponse.BodyHandlers.ofInputStream(), settings.maxReadRetries(),
-                what, InfluxHttp::closeQuietly);
+        HttpResponse<InputStream> r = send("query", request, HttpResponse.BodyHandlers.ofInputStream(),
+                settings.maxReadRetries(), what, InfluxHttp::closeQuietly);
         try (InputStream body = r.body()) {
             if (r.statusCode() == 200) {
                 reader.read(body);
@@ -98,10 +104,24 @@ public final class InfluxHttp {
      *
      * @throws RetryLaterException when the retries are spent on network errors, or the thread is interrupted
      */
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, int retries, String what,
-                                     java.util.function.Consumer<T> discard) {
+    private <T> HttpResponse<T> send(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                                     int retries, String what, java.util.function.Consumer<T> discard) {
+        long start = System.nanoTime();
+        try {
+            return sendWithRetries(operation, request, handler, retries, what, discard);
+        } finally {
+            // a query's answer is read after this: its time is the time to the first byte
+            observer.called(operation, System.nanoTime() - start);
+        }
+    }
+
+    private <T> HttpResponse<T> sendWithRetries(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                                                int retries, String what, java.util.function.Consumer<T> discard) {
         for (int attempt = 0; ; attempt++) {
             HttpResponse<T> r;
+            if (attempt > 0) {
+                observer.retried(operation);
+            }
             try {
                 r = client.send(request, handler);
             } catch (IOException e) {
@@ -113,6 +133,9 @@ public final class InfluxHttp {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RetryLaterException(what + " was interrupted", e);
+            }
+            if (r.statusCode() == 429) {
+                observer.throttled(operation);
             }
             if (retryable(r.statusCode()) && attempt < retries) {
                 discard.accept(r.body());

@@ -2,9 +2,12 @@ package io.tsconnector.adapters.timestream;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -38,7 +41,13 @@ public final class TimestreamClients {
      * @param maxRetries attempts after the first for retryable errors
      */
     public static TimestreamWriteClient write(String region, URI endpointOrNull, int maxRetries) {
-        return writeBuilder(region, endpointOrNull, maxRetries)
+        return write(region, endpointOrNull, maxRetries, List.of());
+    }
+
+    /** The write client, with interceptors that observe its calls (telemetry). */
+    public static TimestreamWriteClient write(String region, URI endpointOrNull, int maxRetries,
+                                              List<ExecutionInterceptor> interceptors) {
+        return writeBuilder(region, endpointOrNull, maxRetries, interceptors)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(WRITE_ATTEMPT_TIMEOUT))
@@ -51,6 +60,12 @@ public final class TimestreamClients {
      * serializes itself. {@link #write} adds the JDK URL-connection client; benchmarks add another.
      */
     public static TimestreamWriteClientBuilder writeBuilder(String region, URI endpointOrNull, int maxRetries) {
+        return writeBuilder(region, endpointOrNull, maxRetries, List.of());
+    }
+
+    /** The write client's builder, with interceptors that observe its calls (telemetry). */
+    public static TimestreamWriteClientBuilder writeBuilder(String region, URI endpointOrNull, int maxRetries,
+                                                            List<ExecutionInterceptor> interceptors) {
         TimestreamWriteClientBuilder b = TimestreamWriteClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
@@ -59,7 +74,7 @@ public final class TimestreamClients {
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(retryStrategy(maxRetries))
                         .apiCallTimeout(WRITE_CALL_TIMEOUT)
-                        .addExecutionInterceptor(new PrebuiltBodyInterceptor())
+                        .executionInterceptors(withPrebuiltBody(interceptors))
                         .build());
         if (endpointOrNull != null) {
             // Timestream requires endpoint discovery unless the endpoint is given
@@ -76,6 +91,12 @@ public final class TimestreamClients {
      * @param timeout limit of one Query call (one page) including retries; null for {@link #DEFAULT_QUERY_TIMEOUT}
      */
     public static TimestreamQueryClient query(String region, URI endpointOrNull, int maxRetries, Duration timeout) {
+        return query(region, endpointOrNull, maxRetries, timeout, List.of());
+    }
+
+    /** The query client, with interceptors that observe its calls (telemetry). */
+    public static TimestreamQueryClient query(String region, URI endpointOrNull, int maxRetries, Duration timeout,
+                                              List<ExecutionInterceptor> interceptors) {
         Duration limit = timeout == null ? DEFAULT_QUERY_TIMEOUT : timeout;
         TimestreamQueryClientBuilder b = TimestreamQueryClient.builder()
                 .region(Region.of(region))
@@ -83,11 +104,20 @@ public final class TimestreamClients {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(limit))
-                .overrideConfiguration(config(maxRetries, limit, limit));
+                .overrideConfiguration(config(maxRetries, limit, limit).toBuilder()
+                        .executionInterceptors(interceptors).build());
         if (endpointOrNull != null) {
             b.endpointOverride(endpointOrNull).endpointDiscoveryEnabled(false);
         }
         return b.build();
+    }
+
+    /** The body interceptor first: observers then see the request as sent. */
+    private static List<ExecutionInterceptor> withPrebuiltBody(List<ExecutionInterceptor> interceptors) {
+        List<ExecutionInterceptor> all = new ArrayList<>(interceptors.size() + 1);
+        all.add(new PrebuiltBodyInterceptor());
+        all.addAll(interceptors);
+        return all;
     }
 
     static RetryStrategy retryStrategy(int maxRetries) {

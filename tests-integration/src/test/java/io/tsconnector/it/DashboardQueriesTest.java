@@ -1,0 +1,149 @@
+package io.tsconnector.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tsconnector.bootstrap.Connector;
+import io.tsconnector.bootstrap.ConnectorSettings;
+import io.tsconnector.bootstrap.Storage;
+import io.tsconnector.bootstrap.StorageSettings;
+import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Grafana dashboard shipped in the bootstrap jar answers: a real Prometheus 2.42 scrapes a connector on the
+ * Timestream storage (fake endpoint, so write units exist) while it remote-writes its own and the connector's
+ * metrics into it, and every panel's PromQL, evaluated through that Prometheus' HTTP API, returns data.
+ */
+class DashboardQueriesTest {
+    static final String DASHBOARD = "/grafana/timestream-connector.json";
+    private static final String DB = "promDB";
+    private static final String TABLE = "promTable";
+    private static final long WAIT_MS = 60_000;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyPanelQueryReturnsData() throws Exception {
+        Map<String, String> queries = panelQueries();
+        assertTrue(queries.size() >= 15, "the dashboard's queries: " + queries.keySet());
+        Path binary = PrometheusServer.requireBinary("DashboardQueriesTest");
+        try (FakeTimestreamEndpoint fake = new FakeTimestreamEndpoint().start();
+             Connector connector = Connector.start(ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
+                     .withDestinationLabels(RemoteWriteClient.DATABASE_LABEL, RemoteWriteClient.TABLE_LABEL)
+                     .withStorage(new StorageSettings(Storage.TIMESTREAM, "us-east-1", fake.uri(), fake.uri(), 1, 3, 16,
+                             "./data", true)));
+             PrometheusServer prometheus = PrometheusServer.start(binary, "dashboard", dir,
+                     port -> config(port, connector.uri()))) {
+            // what a healthy connector does not do on its own: a throttled call (retried), a refused write and read
+            fake.throttleNext(2);
+            post(connector.uri().resolve("/write"), "not snappy");
+            post(connector.uri().resolve("/read"), "not snappy");
+            long deadline = System.currentTimeMillis() + WAIT_MS;
+            while (fake.writeCalls() < 3 && System.currentTimeMillis() < deadline && prometheus.isAlive()) {
+                Thread.sleep(200); // the throttles go to the first writes, never to the reads below
+            }
+
+            Map<String, String> empty = new LinkedHashMap<>(queries);
+            while (!empty.isEmpty() && System.currentTimeMillis() < deadline && prometheus.isAlive()) {
+                Thread.sleep(1000);
+                // a remote read through Prometheus, so the read panels have data
+                prometheus.api("/api/v1/query", Map.of("query", "up{" + RemoteWriteClient.DATABASE_LABEL + "=\"" + DB
+                        + "\"," + RemoteWriteClient.TABLE_LABEL + "=\"" + TABLE + "\"}"));
+                empty.entrySet().removeIf(e -> {
+                    try {
+                        return !result(prometheus, e.getValue()).isEmpty();
+                    } catch (Exception x) {
+                        throw new AssertionError(x);
+                    }
+                });
+            }
+            assertEquals(Map.of(), empty, "panel queries with no data after " + WAIT_MS / 1000 + " s; Prometheus log:\n"
+                    + prometheus.logTail(30));
+
+            // Prometheus' own summaries with no observations send NaN quantiles: counted apart
+            List<Object> summaryNan = result(prometheus,
+                    "timestream_connector_ignored_samples_total{reason=\"summary_nan\"} > 0");
+            assertTrue(!summaryNan.isEmpty(), "the NaN quantiles of Prometheus' empty summaries are counted as summary_nan");
+            assertTrue(!result(prometheus, "timestream_connector_storage_throttles_total{operation=\"WriteRecords\"} > 0")
+                    .isEmpty(), "the injected ThrottlingException is counted");
+        }
+    }
+
+    /** Every target expression of the dashboard, by panel title and refId, with Grafana's variables filled in. */
+    static Map<String, String> panelQueries() throws Exception {
+        String text;
+        try (InputStream in = DashboardQueriesTest.class.getResourceAsStream(DASHBOARD)) {
+            assertNotNull(in, DASHBOARD + " on the classpath");
+            text = new String(in.readAllBytes(), UTF_8);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Object p : Json.array(Json.object(Json.parse(text)).get("panels"))) {
+            Map<String, Object> panel = Json.object(p);
+            for (Object t : Json.array(panel.get("targets"))) {
+                Map<String, Object> target = Json.object(t);
+                String expr = ((String) target.get("expr")).replace("$__rate_interval", "30s").replace("$job", ".+");
+                assertTrue(!expr.contains("$"), "a Grafana variable the test does not know: " + expr);
+                out.put(panel.get("title") + " " + target.get("refId"), expr);
+            }
+        }
+        return out;
+    }
+
+    private static List<Object> result(PrometheusServer prometheus, String expr) throws Exception {
+        return new ArrayList<>(Json.array(prometheus.api("/api/v1/query", Map.of("query", expr)).get("result")));
+    }
+
+    private static void post(URI uri, String body) throws Exception {
+        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Encoding", "snappy").build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(400, r.statusCode(), "a body that is not snappy is refused: " + uri);
+    }
+
+    /** Scrapes itself and the connector every second, remote-writes both into it and reads back the destination. */
+    private static String config(int port, URI connector) {
+        return String.join("\n",
+                "global:",
+                "  scrape_interval: 1s",
+                "  evaluation_interval: 1s",
+                "scrape_configs:",
+                "  - job_name: prometheus",
+                "    static_configs:",
+                "      - targets: ['127.0.0.1:" + port + "']",
+                "  - job_name: connector",
+                "    static_configs:",
+                "      - targets: ['" + connector.getHost() + ":" + connector.getPort() + "']",
+                "remote_write:",
+                "  - url: " + connector.resolve("/write"),
+                "    write_relabel_configs:",
+                "      - target_label: " + RemoteWriteClient.DATABASE_LABEL,
+                "        replacement: " + DB,
+                "      - target_label: " + RemoteWriteClient.TABLE_LABEL,
+                "        replacement: " + TABLE,
+                "    queue_config:",
+                "      batch_send_deadline: 1s",
+                "remote_read:",
+                "  - url: " + connector.resolve("/read"),
+                "    read_recent: true",
+                "    required_matchers:",
+                "      " + RemoteWriteClient.DATABASE_LABEL + ": " + DB,
+                "      " + RemoteWriteClient.TABLE_LABEL + ": " + TABLE,
+                "");
+    }
+}
