@@ -64,7 +64,7 @@ public final class IngestBenchmark {
                     Integer.parseInt(value(given, "clients", "bench.clients", "8")),
                     Integer.parseInt(value(given, "seconds", "bench.seconds", "20")),
                     Integer.parseInt(value(given, "warmup-seconds", "bench.warmupSeconds", "5")),
-                    Integer.parseInt(value(given, "write-concurrency", "bench.writeConcurrency", "64")),
+                    Integer.parseInt(value(given, "write-concurrency", "bench.writeConcurrency", "128")),
                     Boolean.parseBoolean(value(given, "discard", "bench.discard", "false")),
                     Integer.parseInt(value(given, "series", "bench.series", "500")),
                     Integer.parseInt(value(given, "samples", "bench.samples", "4")),
