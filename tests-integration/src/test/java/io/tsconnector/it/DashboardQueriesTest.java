@@ -118,32 +118,13 @@ class DashboardQueriesTest {
 
     /** Scrapes itself and the connector every second, remote-writes both into it and reads back the destination. */
     private static String config(int port, URI connector) {
-        return String.join("\n",
-                "global:",
-                "  scrape_interval: 1s",
-                "  evaluation_interval: 1s",
-                "scrape_configs:",
-                "  - job_name: prometheus",
-                "    static_configs:",
-                "      - targets: ['127.0.0.1:" + port + "']",
-                "  - job_name: connector",
-                "    static_configs:",
-                "      - targets: ['" + connector.getHost() + ":" + connector.getPort() + "']",
-                "remote_write:",
-                "  - url: " + connector.resolve("/write"),
-                "    write_relabel_configs:",
-                "      - target_label: " + RemoteWriteClient.DATABASE_LABEL,
-                "        replacement: " + DB,
-                "      - target_label: " + RemoteWriteClient.TABLE_LABEL,
-                "        replacement: " + TABLE,
-                "    queue_config:",
-                "      batch_send_deadline: 1s",
-                "remote_read:",
-                "  - url: " + connector.resolve("/read"),
-                "    read_recent: true",
-                "    required_matchers:",
-                "      " + RemoteWriteClient.DATABASE_LABEL + ": " + DB,
-                "      " + RemoteWriteClient.TABLE_LABEL + ": " + TABLE,
-                "");
+        return PrometheusServer.everySecondWritingTo(port,
+                java.util.Map.of("connector", connector.getHost() + ":" + connector.getPort()), connector, DB, TABLE, List.of(),
+                List.of("remote_read:",
+                        "  - url: " + connector.resolve("/read"),
+                        "    read_recent: true",
+                        "    required_matchers:",
+                        "      " + RemoteWriteClient.DATABASE_LABEL + ": " + DB,
+                        "      " + RemoteWriteClient.TABLE_LABEL + ": " + TABLE));
     }
 }

@@ -212,4 +212,39 @@ public final class PrometheusServer implements AutoCloseable {
             // the hook runs anyway and finds the process gone
         }
     }
+
+    /**
+     * A configuration that scrapes this Prometheus ({@code selfPort}, job {@code prometheus}) and the given
+     * targets (job name to host:port) every second, and remote-writes through {@code connector} with the
+     * destination labels set to {@code database}/{@code table}; {@code extraQueue} and {@code tail} are added to
+     * the queue configuration and after the remote_write block (remote_read, say).
+     */
+    public static String everySecondWritingTo(int selfPort, java.util.Map<String, String> targets, java.net.URI connector,
+                                              String database, String table, List<String> extraQueue, List<String> tail) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "global:",
+                "  scrape_interval: 1s",
+                "  evaluation_interval: 1s",
+                "scrape_configs:",
+                "  - job_name: prometheus",
+                "    static_configs:",
+                "      - targets: ['127.0.0.1:" + selfPort + "']"));
+        for (java.util.Map.Entry<String, String> t : targets.entrySet()) {
+            lines.addAll(List.of("  - job_name: " + t.getKey(), "    static_configs:", "      - targets: ['" + t.getValue() + "']"));
+        }
+        lines.addAll(List.of(
+                "remote_write:",
+                "  - url: " + connector.resolve("/write"),
+                "    write_relabel_configs:",
+                "      - target_label: " + RemoteWriteClient.DATABASE_LABEL,
+                "        replacement: " + database,
+                "      - target_label: " + RemoteWriteClient.TABLE_LABEL,
+                "        replacement: " + table,
+                "    queue_config:",
+                "      batch_send_deadline: 1s"));
+        extraQueue.forEach(q -> lines.add("      " + q));
+        lines.addAll(tail);
+        lines.add("");
+        return String.join("\n", lines);
+    }
 }

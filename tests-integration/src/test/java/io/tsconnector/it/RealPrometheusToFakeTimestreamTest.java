@@ -84,23 +84,7 @@ class RealPrometheusToFakeTimestreamTest {
 
     /** Scrapes itself every second and remote-writes with the destination labels added. */
     private static String selfScrapeConfig(int port, java.net.URI connector) {
-        return String.join("\n",
-                "global:",
-                "  scrape_interval: 1s",
-                "  evaluation_interval: 1s",
-                "scrape_configs:",
-                "  - job_name: prometheus",
-                "    static_configs:",
-                "      - targets: ['127.0.0.1:" + port + "']",
-                "remote_write:",
-                "  - url: " + connector.resolve("/write"),
-                "    write_relabel_configs:",
-                "      - target_label: " + RemoteWriteClient.DATABASE_LABEL,
-                "        replacement: " + PROM.database(),
-                "      - target_label: " + RemoteWriteClient.TABLE_LABEL,
-                "        replacement: " + PROM.table(),
-                "    queue_config:",
-                "      batch_send_deadline: 1s",
-                "");
+        return PrometheusServer.everySecondWritingTo(port, java.util.Map.of(), connector, PROM.database(), PROM.table(),
+                List.of(), List.of());
     }
 }

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -91,26 +92,7 @@ class WriteCostTest {
     }
 
     private static String config(int port, int nodePort, URI connector) {
-        return String.join("\n",
-                "global:",
-                "  scrape_interval: 1s",
-                "  evaluation_interval: 1s",
-                "scrape_configs:",
-                "  - job_name: prometheus",
-                "    static_configs:",
-                "      - targets: ['127.0.0.1:" + port + "']",
-                "  - job_name: node",
-                "    static_configs:",
-                "      - targets: ['127.0.0.1:" + nodePort + "']",
-                "remote_write:",
-                "  - url: " + connector.resolve("/write"),
-                "    write_relabel_configs:",
-                "      - target_label: " + RemoteWriteClient.DATABASE_LABEL,
-                "        replacement: " + DB,
-                "      - target_label: " + RemoteWriteClient.TABLE_LABEL,
-                "        replacement: " + TABLE,
-                "    queue_config:",
-                "      batch_send_deadline: 1s",
-                "");
+        return PrometheusServer.everySecondWritingTo(port, java.util.Map.of("node", "127.0.0.1:" + nodePort), connector,
+                DB, TABLE, List.of(), List.of());
     }
 }

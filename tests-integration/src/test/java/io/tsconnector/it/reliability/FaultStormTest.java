@@ -219,28 +219,7 @@ class FaultStormTest {
 
     /** Scrapes itself and the target every second; remote-writes with the destination labels added. */
     private static String config(int port, String target, URI connector) {
-        return String.join("\n",
-                "global:",
-                "  scrape_interval: 1s",
-                "  evaluation_interval: 1s",
-                "scrape_configs:",
-                "  - job_name: prometheus",
-                "    static_configs:",
-                "      - targets: ['127.0.0.1:" + port + "']",
-                "  - job_name: storm",
-                "    static_configs:",
-                "      - targets: ['" + target + "']",
-                "remote_write:",
-                "  - url: " + connector.resolve("/write"),
-                "    write_relabel_configs:",
-                "      - target_label: " + DATABASE_LABEL,
-                "        replacement: " + DEST.database(),
-                "      - target_label: " + TABLE_LABEL,
-                "        replacement: " + DEST.table(),
-                "    queue_config:",
-                "      batch_send_deadline: 1s",
-                "      min_backoff: 100ms",
-                "      max_backoff: 2s",
-                "");
+        return PrometheusServer.everySecondWritingTo(port, java.util.Map.of("storm", target), connector,
+                DEST.database(), DEST.table(), List.of("min_backoff: 100ms", "max_backoff: 2s"), List.of());
     }
 }
