@@ -2,7 +2,7 @@ package io.tsconnector.adapters.timestream;
 
 import java.nio.charset.StandardCharsets;
 
-/** JSON string literals and UTF-8 sizes, for the WriteRecords bodies the writer serializes itself. */
+/** JSON string literals, for the WriteRecords bodies the writer serializes itself. */
 final class JsonText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -44,24 +44,5 @@ final class JsonText {
 
     static byte[] quoted(String s) {
         return quote(s).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Bytes of {@code s} in UTF-8, without encoding it. */
-    static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
     }
 }

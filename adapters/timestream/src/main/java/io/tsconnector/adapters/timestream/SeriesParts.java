@@ -1,6 +1,7 @@
 package io.tsconnector.adapters.timestream;
 
 import io.tsconnector.domain.Labels;
+import io.tsconnector.domain.SampleValidator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ final class SeriesParts {
         String metric = labels.metricName();
         this.metricName = metric == null ? "" : metric;
         this.measureNameJson = JsonText.quoted(metricName);
-        this.measureNameBytes = JsonText.utf8Length(metricName);
+        this.measureNameBytes = SampleValidator.utf8Length(metricName);
         int n = 0;
         for (int i = 0; i < labels.size(); i++) {
             if (!labels.name(i).equals(Labels.METRIC_NAME)) {
@@ -75,7 +76,7 @@ final class SeriesParts {
             // VARCHAR is the default dimension type; leaving it out makes each request a quarter smaller
             dimJson[k] = ("{\"Name\":" + JsonText.quote(name) + ",\"Value\":" + JsonText.quote(value) + "}")
                     .getBytes(StandardCharsets.UTF_8);
-            dimBytes[k] = JsonText.utf8Length(name) + JsonText.utf8Length(value);
+            dimBytes[k] = SampleValidator.utf8Length(name) + SampleValidator.utf8Length(value);
             total += dimBytes[k];
             if (name.equals(INSTANCE)) {
                 inst = k;
