@@ -59,6 +59,8 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
     private static final int MAX_REJECTION_MESSAGES = 10;
     private static final System.Logger LOG = System.getLogger(TimestreamSeriesWriter.class.getName());
     private static final ThreadLocal<JsonBuffer> BUFFERS = ThreadLocal.withInitial(() -> new JsonBuffer(32 * 1024));
+    /** Largest body buffer a pool thread keeps for its next call; 100 ordinary records need about 20 KiB. */
+    private static final int MAX_KEPT_BUFFER = 1 << 20;
 
     /**
      * How the writer runs.
@@ -236,10 +238,17 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
                 JsonBuffer body = BUFFERS.get().reset();
                 plan.writeJson(call.destination, body);
                 PrebuiltBodyInterceptor.Body prepared = new PrebuiltBodyInterceptor.Body(body.array(), body.length());
-                client.writeRecords(WriteRecordsRequest.builder()
-                        .databaseName(call.destination.database()).tableName(call.destination.table())
-                        .overrideConfiguration(o -> o.putExecutionAttribute(PrebuiltBodyInterceptor.BODY, prepared))
-                        .build());
+                try {
+                    client.writeRecords(WriteRecordsRequest.builder()
+                            .databaseName(call.destination.database()).tableName(call.destination.table())
+                            .overrideConfiguration(o -> o.putExecutionAttribute(PrebuiltBodyInterceptor.BODY, prepared))
+                            .build());
+                } finally {
+                    if (body.array().length > MAX_KEPT_BUFFER) {
+                        // a call of huge labels: do not keep its buffer in every pool thread
+                        BUFFERS.remove();
+                    }
+                }
             } else {
                 client.writeRecords(plan.modelRequest(call.destination));
             }
