@@ -60,7 +60,13 @@ class TimestreamSeriesWriterTest {
 
     /** A writer on a client that records each request and answers with the function (null = success). */
     private TimestreamSeriesWriter writer(Function<WriteRecordsRequest, RuntimeException> answer) {
-        writer = new TimestreamSeriesWriter(new TimestreamWriteClient() {
+        writer = new TimestreamSeriesWriter(client(answer), 16);
+        return writer;
+    }
+
+    /** A client that records each request and answers with the function (null = success). */
+    private TimestreamWriteClient client(Function<WriteRecordsRequest, RuntimeException> answer) {
+        return new TimestreamWriteClient() {
             @Override
             public WriteRecordsResponse writeRecords(WriteRecordsRequest request) {
                 requests.add(request);
@@ -79,8 +85,7 @@ class TimestreamSeriesWriterTest {
             @Override
             public void close() {
             }
-        }, 16);
-        return writer;
+        };
     }
 
     private static TimeSeries series(Labels labels, long start, int count) {
@@ -270,29 +275,17 @@ class TimestreamSeriesWriterTest {
         assertEquals(List.of(2L, 40L, 1L), java.util.Arrays.stream(metered.get(0)).boxed().toList());
     }
 
+    /** A client that records each request, then waits for {@code release}. */
     private TimestreamWriteClient blockingClient(CountDownLatch entered, CountDownLatch release) {
-        return new TimestreamWriteClient() {
-            @Override
-            public WriteRecordsResponse writeRecords(WriteRecordsRequest request) {
-                requests.add(request);
-                entered.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return WriteRecordsResponse.builder().build();
+        return client(request -> {
+            entered.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public String serviceName() {
-                return "timestream";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+            return null;
+        });
     }
 
     static Stream<Arguments> errors() {
