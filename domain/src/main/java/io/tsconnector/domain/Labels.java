@@ -20,9 +20,17 @@ public final class Labels implements Iterable<Label>, Comparable<Labels> {
 
     private static final Labels EMPTY = new Labels(new String[0], new String[0]);
 
+    /** Owners that may keep a derived value on one instance at a time; a further owner replaces the oldest. */
+    private static final int MAX_DERIVED = 2;
+
     private final String[] names;
     private final String[] values;
     private int hash;
+    /**
+     * What consumers derived from this instance, as owner/value pairs: {@code [owner0, value0, owner1, value1]}.
+     * Replaced as a whole, never changed in place, so readers need no lock.
+     */
+    private volatile Object[] derived;
 
     private Labels(String[] names, String[] values) {
         this.names = names;
@@ -263,6 +271,61 @@ public final class Labels implements Iterable<Label>, Comparable<Labels> {
             return false;
         }
         return hashCode() == other.hashCode() && Arrays.equals(names, other.names) && Arrays.equals(values, other.values);
+    }
+
+    /**
+     * The value {@code owner} derived from this instance earlier ({@link #derive}), or null.
+     *
+     * <p>Series arrive in every request as the same shared instance (decoders keep one per series), so what a
+     * service or store computes once per series (where it goes, its encoded form) is read back here, from the
+     * object already at hand, instead of being looked up in a map keyed by the labels on every request. The value
+     * lives exactly as long as this instance; owners are compared by identity.
+     */
+    public Object derived(Object owner) {
+        Object[] d = derived;
+        if (d != null) {
+            for (int i = 0; i < d.length; i += 2) {
+                if (d[i] == owner) {
+                    return d[i + 1];
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Keeps {@code value} as what {@code owner} derived from these labels (immutable, or safe to share between
+     * threads). At most {@value #MAX_DERIVED} owners are kept per instance; a further one replaces the oldest. A
+     * concurrent call may lose the other's value, which is then derived again: a lost entry costs time, never
+     * correctness.
+     */
+    public void derive(Object owner, Object value) {
+        Object[] d = derived;
+        Object[] next;
+        int at = -1;
+        if (d == null) {
+            next = new Object[2];
+            at = 0;
+        } else {
+            for (int i = 0; i < d.length && at < 0; i += 2) {
+                if (d[i] == owner) {
+                    at = i;
+                }
+            }
+            if (at >= 0) {
+                next = d.clone();
+            } else if (d.length < 2 * MAX_DERIVED) {
+                next = Arrays.copyOf(d, d.length + 2);
+                at = d.length;
+            } else {
+                next = new Object[d.length];
+                System.arraycopy(d, 2, next, 0, d.length - 2);
+                at = d.length - 2;
+            }
+        }
+        next[at] = owner;
+        next[at + 1] = value;
+        derived = next;
     }
 
     @Override

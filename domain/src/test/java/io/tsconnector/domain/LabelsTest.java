@@ -59,4 +59,35 @@ class LabelsTest {
     void toStringIsPrometheusNotation() {
         assertEquals("up{job=\"a\\\"b\"}", Labels.of("__name__", "up", "job", "a\"b").toString());
     }
+
+    @Test
+    void derivedValuesAreKeptPerOwnerAndPerInstance() {
+        Labels a = Labels.of("__name__", "up", "job", "x");
+        Labels equal = Labels.of("__name__", "up", "job", "x");
+        Object service = new Object();
+        Object store = new Object();
+        assertNull(a.derived(service));
+        a.derive(service, "route");
+        a.derive(store, "body");
+        assertEquals("route", a.derived(service));
+        assertEquals("body", a.derived(store));
+        assertNull(equal.derived(service), "an equal instance has its own derived values");
+        a.derive(service, "route 2");
+        assertEquals("route 2", a.derived(service));
+        assertEquals("body", a.derived(store), "replacing one owner's value keeps the other's");
+    }
+
+    @Test
+    void aThirdOwnerReplacesTheOldest() {
+        Labels a = Labels.of("__name__", "up");
+        Object first = new Object();
+        Object second = new Object();
+        Object third = new Object();
+        a.derive(first, 1);
+        a.derive(second, 2);
+        a.derive(third, 3);
+        assertNull(a.derived(first));
+        assertEquals(2, a.derived(second));
+        assertEquals(3, a.derived(third));
+    }
 }

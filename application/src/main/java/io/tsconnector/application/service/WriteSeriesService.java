@@ -158,7 +158,14 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     }
 
     private Prepared prepare(Labels labels) {
-        return prepared.get(labels, this::decide);
+        // the decoder hands the same instance for a series in every request: read what was decided from it
+        if (labels.derived(this) instanceof Prepared p) {
+            prepared.hit();
+            return p;
+        }
+        Prepared p = prepared.get(labels, this::decide);
+        labels.derive(this, p);
+        return p;
     }
 
     private Prepared decide(Labels labels) {

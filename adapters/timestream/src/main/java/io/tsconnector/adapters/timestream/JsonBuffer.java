@@ -42,6 +42,14 @@ final class JsonBuffer {
         return this;
     }
 
+    JsonBuffer write(byte[] b, int from, int to) {
+        int n = to - from;
+        ensure(n);
+        System.arraycopy(b, from, buf, len, n);
+        len += n;
+        return this;
+    }
+
     JsonBuffer write(char ascii) {
         ensure(1);
         buf[len++] = (byte) ascii;

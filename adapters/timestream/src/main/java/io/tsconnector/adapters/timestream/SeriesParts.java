@@ -22,8 +22,15 @@ final class SeriesParts {
     final int measureNameBytes;
     final String[] dimNames;
     final String[] dimValues;
-    /** One {@code {"Name":..,"Value":..}} object per dimension. */
-    final byte[][] dimJson;
+    /**
+     * The dimensions as {@code {"Name":..,"Value":..}} objects joined by commas, in one array, so a record's
+     * dimensions are copied as a few ranges of one array; dimension {@code d} is the bytes from
+     * {@code dimAt[d]} up to {@code dimAt[d + 1] - 1} (the comma after it excluded).
+     */
+    final byte[] dimsJson;
+    final int[] dimAt;
+    /** {@code hashCode()} of each dimension name, side by side: unequal hashes tell unequal names at once. */
+    final int[] dimNameHash;
     /** Metered size of each dimension: UTF-8 bytes of its name plus its value. */
     final int[] dimBytes;
     final int allDimBytes;
@@ -59,8 +66,9 @@ final class SeriesParts {
         }
         dimNames = new String[n];
         dimValues = new String[n];
-        dimJson = new byte[n][];
+        byte[][] dimJson = new byte[n][];
         dimBytes = new int[n];
+        dimNameHash = new int[n];
         int total = 0;
         int inst = -1;
         int jb = -1;
@@ -77,6 +85,7 @@ final class SeriesParts {
             dimJson[k] = ("{\"Name\":" + JsonText.quote(name) + ",\"Value\":" + JsonText.quote(value) + "}")
                     .getBytes(StandardCharsets.UTF_8);
             dimBytes[k] = SampleValidator.utf8Length(name) + SampleValidator.utf8Length(value);
+            dimNameHash[k] = name.hashCode();
             total += dimBytes[k];
             if (name.equals(INSTANCE)) {
                 inst = k;
@@ -86,6 +95,20 @@ final class SeriesParts {
             k++;
         }
         this.allDimBytes = total;
+        dimAt = new int[n + 1];
+        int size = 0;
+        for (int d = 0; d < n; d++) {
+            dimAt[d] = size;
+            size += dimJson[d].length + 1;
+        }
+        dimAt[n] = size;
+        dimsJson = new byte[Math.max(size - 1, 0)];
+        for (int d = 0; d < n; d++) {
+            System.arraycopy(dimJson[d], 0, dimsJson, dimAt[d], dimJson[d].length);
+            if (d + 1 < n) {
+                dimsJson[dimAt[d + 1] - 1] = ',';
+            }
+        }
         this.instance = inst;
         this.job = jb;
         dimIds = new int[n];
@@ -158,6 +181,11 @@ final class SeriesParts {
         }
         return dimIds[i] == other.dimIds[j]
                 || dimNames[i].equals(other.dimNames[j]) && dimValues[i].equals(other.dimValues[j]);
+    }
+
+    /** Whether dimension {@code d} is named {@code name}, whose hash code is {@code nameHash}. */
+    boolean named(int d, String name, int nameHash) {
+        return dimNameHash[d] == nameHash && dimNames[d].equals(name);
     }
 
     int dimBytes(int i) {

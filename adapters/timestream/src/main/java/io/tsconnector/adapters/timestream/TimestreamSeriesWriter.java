@@ -160,7 +160,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
     public StoreResult write(Map<Destination, List<TimeSeries>> batch) {
         List<Call> calls = new ArrayList<>();
         for (Map.Entry<Destination, List<TimeSeries>> e : batch.entrySet()) {
-            for (CallPlan plan : CallPlanner.plan(e.getValue(), s -> seriesParts.get(s.labels(), l -> new SeriesParts(l, interner)))) {
+            for (CallPlan plan : CallPlanner.plan(e.getValue(), s -> parts(s.labels()))) {
                 calls.add(new Call(e.getKey(), plan));
             }
         }
@@ -182,6 +182,17 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
         } finally {
             pending.release(permits);
         }
+    }
+
+    /** The record parts of a series: from the labels instance itself when this writer prepared it before. */
+    private SeriesParts parts(Labels labels) {
+        if (labels.derived(this) instanceof SeriesParts p) {
+            seriesParts.hit();
+            return p;
+        }
+        SeriesParts p = seriesParts.get(labels, l -> new SeriesParts(l, interner));
+        labels.derive(this, p);
+        return p;
     }
 
     /** Runs the calls with at most {@code window} of them submitted at a time. */
