@@ -36,6 +36,11 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     /** Series whose checks are remembered; Prometheus sends the same series in every request. */
     private static final int PREPARED_CACHE_ENTRIES = 200_000;
 
+    /** Destinations kept as one instance each; labels decide them, so their number is bounded here. */
+    private static final int MAX_CANONICAL_DESTINATIONS = 10_000;
+
+    private final java.util.concurrent.ConcurrentHashMap<Destination, Destination> canonical =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final DestinationResolver destinations;
     private final WritePolicy policy;
     private final SeriesWriter writer;
@@ -72,6 +77,9 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
         List<String> problems = new ArrayList<>();
         Map<Destination, List<TimeSeries>> batch = new LinkedHashMap<>();
         long received = 0;
+        // series of one destination come in runs: the list of the previous series' destination is at hand
+        Destination runDestination = null;
+        List<TimeSeries> run = null;
         if (command.histograms() > 0) {
             note(ignored, tallies, problems, IgnoreReason.NATIVE_HISTOGRAM, command.histograms(), command.histograms()
                     + " native histogram samples cannot be stored in Timestream as float samples");
@@ -99,8 +107,11 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
             List<Sample> kept = keepFinite(series, ignored, tallies);
             if (!kept.isEmpty()) {
                 Labels stored = p.stored();
-                batch.computeIfAbsent(p.destination(), d -> new ArrayList<>())
-                        .add(kept == samples && stored == series.labels() ? series : new TimeSeries(stored, kept));
+                if (p.destination() != runDestination) {
+                    runDestination = p.destination();
+                    run = batch.computeIfAbsent(runDestination, d -> new ArrayList<>());
+                }
+                run.add(kept == samples && stored == series.labels() ? series : new TimeSeries(stored, kept));
             }
         }
         StoreResult result = batch.isEmpty() ? StoreResult.written(0) : writer.write(batch);
@@ -164,6 +175,16 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
             return p;
         }
         Prepared p = prepared.get(labels, this::decide);
+        Destination d = p.destination();
+        if (d != null) {
+            // one instance per destination, so runs of series are told apart by identity
+            Destination same = canonical.putIfAbsent(d, d);
+            if (same != null && same != d) {
+                p = new Prepared(same, p.stored(), p.violation());
+            } else if (same == null && canonical.size() > MAX_CANONICAL_DESTINATIONS) {
+                canonical.clear();
+            }
+        }
         labels.derive(this, p);
         return p;
     }
