@@ -45,17 +45,22 @@ final class StorageWiring {
             }
             case LOCAL -> {
                 LocalTimestream local = LocalTimestream.open(s.localPath(), s.localCreateTables(), s.localRetention());
-                Store store = timestream(local.writeClient(), local.queryClient(), s, local, registry, metrics);
+                StorageCallMetrics calls = new StorageCallMetrics(registry, TimedLocalClients.WRITE_RECORDS,
+                        TimedLocalClients.QUERY);
+                Store store = timestream(TimedLocalClients.write(local.writeClient(), calls),
+                        TimedLocalClients.query(local.queryClient(), calls), s, local, registry, metrics);
                 yield new Store(store.writer(), store.reader(), store.resources(), local::sizeOnDiskBytes);
             }
             case TIMESTREAM -> {
-                List<ExecutionInterceptor> calls = List.of(new StorageCallMetrics(registry));
+                List<ExecutionInterceptor> calls = List.of(new StorageCallMetrics(registry, TimedLocalClients.WRITE_RECORDS,
+                        TimedLocalClients.QUERY));
                 yield timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries(), calls),
                         TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
                                 TimestreamClients.DEFAULT_QUERY_TIMEOUT, calls), s, () -> { }, registry, metrics);
             }
             case INFLUXDB -> {
-                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()), new StorageCallMetrics(registry));
+                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()),
+                        new StorageCallMetrics(registry, "write", "query"));
                 InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
                 yield new Store(writer, new InfluxSeriesReader(http), writer::close);
             }
