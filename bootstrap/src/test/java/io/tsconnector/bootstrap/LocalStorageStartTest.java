@@ -96,6 +96,29 @@ class LocalStorageStartTest {
         }
     }
 
+    /**
+     * With tables created on first write, a read of a table not written yet answers nothing (Prometheus would
+     * warn about a 404 on every query until its first samples arrive); without, it is a 404 as on AWS.
+     */
+    @Test
+    void aTableNotWrittenYetReadsEmptyWhereTheFirstWriteCreatesIt() throws Exception {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        ReadRequest read = ReadRequest.newBuilder().addQueries(Query.newBuilder()
+                .setStartTimestampMs(0).setEndTimestampMs(System.currentTimeMillis())
+                .addMatchers(LabelMatcher.newBuilder().setName("__name__").setValue("up"))
+                .addMatchers(LabelMatcher.newBuilder().setName("db").setValue("notYet"))
+                .addMatchers(LabelMatcher.newBuilder().setName("table").setValue("written"))).build();
+        try (Connector c = Connector.start(local(any, dir.resolve("created")))) {
+            assertEquals(200, post(c, "/read", read.toByteArray()));
+        }
+        ConnectorSettings asOnAws = local(any, dir.resolve("as-on-aws"));
+        asOnAws = asOnAws.withStorage(new StorageSettings(Storage.LOCAL, "us-east-1", null, null, 3, 3, 4,
+                dir.resolve("as-on-aws").toString(), false));
+        try (Connector c = Connector.start(asOnAws)) {
+            assertEquals(404, post(c, "/read", read.toByteArray()));
+        }
+    }
+
     private static int post(Connector c, String path, byte[] message) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(c.uri() + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(message)))

@@ -67,7 +67,7 @@ class DashboardQueriesTest {
                 Thread.sleep(200); // the throttles go to the first writes, never to the reads below
             }
             while (!stored(connector.uri()) && System.currentTimeMillis() < deadline && prometheus.isAlive()) {
-                Thread.sleep(200); // local mode creates the table on the first write: a read before it is a 404
+                Thread.sleep(200); // the read panels want samples read back, so the first write must have landed
             }
 
             Map<String, String> empty = new LinkedHashMap<>(queries);
