@@ -1,5 +1,7 @@
 package io.tsconnector.bootstrap;
 
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryServiceClientConfiguration;
 import software.amazon.awssdk.services.timestreamquery.model.QueryRequest;
@@ -29,22 +31,24 @@ final class TimedLocalClients {
         return new Query(engine, metrics);
     }
 
-    /** Only the calls the Timestream adapter makes; the rest keep the interface's "unsupported" answer. */
-    private record Write(TimestreamWriteClient engine, StorageCallMetrics metrics) implements TimestreamWriteClient {
-        @Override
-        public WriteRecordsResponse writeRecords(WriteRecordsRequest request) {
-            long start = System.nanoTime();
-            try {
-                return engine.writeRecords(request);
-            } finally {
-                metrics.called(WRITE_RECORDS, System.nanoTime() - start);
-            }
+    /** One call, timed whether it answers or throws, as the SDK interceptor times a failed execution too. */
+    private static <T> T timed(StorageCallMetrics metrics, String operation, Supplier<T> call) {
+        long start = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            metrics.called(operation, System.nanoTime() - start);
         }
+    }
 
-        @Override
-        public TimestreamWriteServiceClientConfiguration serviceClientConfiguration() {
-            // the writer asks for the SDK's interceptors: the engine answers as it would
-            return engine.serviceClientConfiguration();
+    /** What both clients share: the engine's client they time, its service name and its closing. */
+    private abstract static class Timed<C extends SdkClient> implements SdkClient {
+        final C engine;
+        final StorageCallMetrics metrics;
+
+        Timed(C engine, StorageCallMetrics metrics) {
+            this.engine = engine;
+            this.metrics = metrics;
         }
 
         @Override
@@ -58,30 +62,37 @@ final class TimedLocalClients {
         }
     }
 
-    private record Query(TimestreamQueryClient engine, StorageCallMetrics metrics) implements TimestreamQueryClient {
+    /** Only the calls the Timestream adapter makes; the rest keep the interface's "unsupported" answer. */
+    private static final class Write extends Timed<TimestreamWriteClient> implements TimestreamWriteClient {
+        Write(TimestreamWriteClient engine, StorageCallMetrics metrics) {
+            super(engine, metrics);
+        }
+
+        @Override
+        public WriteRecordsResponse writeRecords(WriteRecordsRequest request) {
+            return timed(metrics, WRITE_RECORDS, () -> engine.writeRecords(request));
+        }
+
+        @Override
+        public TimestreamWriteServiceClientConfiguration serviceClientConfiguration() {
+            // the writer asks for the SDK's interceptors: the engine answers as it would
+            return engine.serviceClientConfiguration();
+        }
+    }
+
+    private static final class Query extends Timed<TimestreamQueryClient> implements TimestreamQueryClient {
+        Query(TimestreamQueryClient engine, StorageCallMetrics metrics) {
+            super(engine, metrics);
+        }
+
         @Override
         public QueryResponse query(QueryRequest request) {
-            long start = System.nanoTime();
-            try {
-                return engine.query(request);
-            } finally {
-                metrics.called(QUERY, System.nanoTime() - start);
-            }
+            return timed(metrics, QUERY, () -> engine.query(request));
         }
 
         @Override
         public TimestreamQueryServiceClientConfiguration serviceClientConfiguration() {
             return engine.serviceClientConfiguration();
-        }
-
-        @Override
-        public String serviceName() {
-            return engine.serviceName();
-        }
-
-        @Override
-        public void close() {
-            engine.close();
         }
     }
 }
