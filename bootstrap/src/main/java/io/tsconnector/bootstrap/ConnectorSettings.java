@@ -66,7 +66,8 @@ public record ConnectorSettings(
                     .append(" write-endpoint=").append(storage.writeEndpoint() == null ? "discovered" : storage.writeEndpoint())
                     .append(" query-endpoint=").append(storage.queryEndpoint() == null ? "discovered" : storage.queryEndpoint());
             case LOCAL -> sb.append(" local.path=").append(localPathText(storage.localPath()))
-                    .append(" local.retention=").append(storage.localRetention());
+                    .append(" local.retention=").append(StorageSettings.durationText(storage.localRetention()))
+                    .append(storage.localCreateTables() ? "" : " local.create-tables=false");
             case MEMORY -> { }
             case INFLUXDB -> sb.append(" influxdb.url=").append(storage.influxdb().url())
                     .append(" influxdb.retention-policy=").append(storage.influxdb().retentionPolicy());

@@ -45,7 +45,7 @@ public final class Main {
         ConnectorLoggerFinder.configure(settings.log());
         System.Logger log = System.getLogger(Main.class.getName());
         CountDownLatch stopRequested = new CountDownLatch(1);
-        String signals = handleStopSignals(stopRequested);
+        String signals = handleStopSignals(stopRequested, log);
         if (!signals.isEmpty()) {
             log.log(System.Logger.Level.WARNING, signals);
         }
@@ -90,20 +90,32 @@ public final class Main {
     /**
      * Turns SIGTERM and SIGINT into a request the main thread drains before exiting with 0: a shutdown hook
      * would drain too, but the JVM would then exit with 143, which orchestrators report as a failure.
+     * A SIGINT inherited as ignored is reset to its default first where Java can (22 and later).
      * Returns "" when both are handled, else the warning to log.
      */
-    static String handleStopSignals(CountDownLatch stopRequested) {
+    static String handleStopSignals(CountDownLatch stopRequested, System.Logger log) {
         try {
-            Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
-            SignalHandler previous = Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
-            if (previous == SignalHandler.SIG_IGN) {
-                // HotSpot installs no handler for a SIGINT the process inherited as ignored (a JVM started with '&'
-                // from a non-interactive script), and Java cannot reset that disposition without native code.
-                return "SIGINT was already ignored when the process began (run in the background by a script?), so Ctrl-C "
-                        + "and kill -INT do nothing: stop it with SIGTERM (kill), or start it with 'env --default-signal=INT' "
-                        + "or job control ('set -m') in the script";
+            SignalHandler stop = s -> stopRequested.countDown();
+            Signal.handle(new Signal("TERM"), stop);
+            Signal sigint = new Signal("INT");
+            if (Signal.handle(sigint, stop) != SignalHandler.SIG_IGN) {
+                return "";
             }
-            return "";
+            // HotSpot installs no handler for a SIGINT the process inherited as ignored (a JVM started with '&'
+            // from a non-interactive script): once the disposition is the default again, registering works.
+            String notReset = InheritedSigint.resetToDefault();
+            if (notReset == null) {
+                if (Signal.handle(sigint, stop) != SignalHandler.SIG_IGN) {
+                    log.log(System.Logger.Level.DEBUG, "SIGINT was ignored when the process began: reset to its "
+                            + "default, so Ctrl-C and kill -INT stop the connector");
+                    return "";
+                }
+                notReset = "it stayed ignored after the reset";
+            }
+            return "SIGINT was already ignored when the process began (run in the background by a script?), so Ctrl-C "
+                    + "and kill -INT do nothing: " + notReset + ". Stop it with SIGTERM (kill), or start it with "
+                    + "'env --default-signal=INT java -jar ...' (GNU coreutils 8.31 or later) or job control ('set -m') "
+                    + "in the script";
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return NOT_HANDLED + " (" + e.getMessage() + "): stopping through the JVM's shutdown hook";
         }

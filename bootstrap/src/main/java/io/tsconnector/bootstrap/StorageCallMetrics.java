@@ -15,7 +15,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 /**
  * Adapter: telemetry of the storage's calls, by operation ({@code timestream_connector_storage_call_duration_seconds},
  * {@code ..._storage_retries_total}, {@code ..._storage_throttles_total}); an AWS SDK interceptor on the Timestream
- * clients and the InfluxDB adapter's call observer.
+ * clients, the InfluxDB adapter's call observer, and the local engine's timed clients.
  *
  * <p>The write path is CPU-bound, so each call costs two clock reads and one histogram observation, each attempt
  * one attribute update; throttles are read from the {@code x-amzn-ErrorType} header, never from the body.
@@ -28,7 +28,11 @@ public final class StorageCallMetrics implements ExecutionInterceptor, InfluxCal
     private final Counter retries;
     private final Counter throttles;
 
-    public StorageCallMetrics(CollectorRegistry registry) {
+    /**
+     * {@code operations}: the calls the storage is known to make, exported at 0 from the start so that rates and
+     * dashboards have a series before the first retry or throttle.
+     */
+    public StorageCallMetrics(CollectorRegistry registry, String... operations) {
         duration = Histogram.build("timestream_connector_storage_call_duration_seconds",
                 "Time of one storage call with its retries, by operation.").labelNames("operation").register(registry);
         retries = Counter.build("timestream_connector_storage_retries_total",
@@ -36,6 +40,11 @@ public final class StorageCallMetrics implements ExecutionInterceptor, InfluxCal
         throttles = Counter.build("timestream_connector_storage_throttles_total",
                 "Storage call attempts the storage refused as throttled, by operation.").labelNames("operation")
                 .register(registry);
+        for (String operation : operations) {
+            duration.labels(operation);
+            retries.labels(operation);
+            throttles.labels(operation);
+        }
     }
 
     @Override

@@ -101,6 +101,29 @@ public record StorageSettings(Storage storage, String region, URI writeEndpoint,
         return Duration.ofMillis(millis);
     }
 
+    /**
+     * A duration as Prometheus prints one: {@code 15d}, {@code 2w}, {@code 1d12h}; years and weeks only where they
+     * divide it exactly, as Prometheus' {@code model.Duration} does.
+     */
+    static String durationText(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        String[] units = {"y", "w", "d", "h", "m", "s", "ms"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < units.length; i++) {
+            long unit = DURATION_UNIT_MILLIS[i];
+            if (i < 2 && millis % unit != 0) {
+                continue;
+            }
+            if (millis >= unit) {
+                sb.append(millis / unit).append(units[i]);
+                millis %= unit;
+            }
+        }
+        return sb.toString();
+    }
 
     public StorageSettings withStorage(Storage newStorage) {
         return new StorageSettings(newStorage, region, writeEndpoint, queryEndpoint, maxReadRetries, maxWriteRetries,

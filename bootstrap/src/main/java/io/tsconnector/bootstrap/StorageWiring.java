@@ -10,6 +10,7 @@ import io.tsconnector.adapters.timestream.TimestreamClients;
 import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
 import io.tsconnector.adapters.timestream.TimestreamSeriesWriter;
 import io.tsconnector.adapters.timestreamlocal.LocalTimestream;
+import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
@@ -45,19 +46,42 @@ final class StorageWiring {
             }
             case LOCAL -> {
                 LocalTimestream local = LocalTimestream.open(s.localPath(), s.localCreateTables(), s.localRetention());
-                Store store = timestream(local.writeClient(), local.queryClient(), s, local, registry, metrics);
-                yield new Store(store.writer(), store.reader(), store.resources(), local::sizeOnDiskBytes);
+                StorageCallMetrics calls = new StorageCallMetrics(registry, TimedLocalClients.WRITE_RECORDS,
+                        TimedLocalClients.QUERY);
+                Store store = timestream(TimedLocalClients.write(local.writeClient(), calls),
+                        TimedLocalClients.query(local.queryClient(), calls), s, local, registry, metrics);
+                SeriesReader reader = s.localCreateTables() ? emptyUntilWritten(store.reader()) : store.reader();
+                yield new Store(store.writer(), reader, store.resources(), local::sizeOnDiskBytes);
             }
             case TIMESTREAM -> {
-                List<ExecutionInterceptor> calls = List.of(new StorageCallMetrics(registry));
+                List<ExecutionInterceptor> calls = List.of(new StorageCallMetrics(registry, TimedLocalClients.WRITE_RECORDS,
+                        TimedLocalClients.QUERY));
                 yield timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries(), calls),
                         TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
                                 TimestreamClients.DEFAULT_QUERY_TIMEOUT, calls), s, () -> { }, registry, metrics);
             }
             case INFLUXDB -> {
-                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()), new StorageCallMetrics(registry));
+                InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()),
+                        new StorageCallMetrics(registry, "write", "query"));
                 InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
                 yield new Store(writer, new InfluxSeriesReader(http), writer::close);
+            }
+        };
+    }
+
+    /**
+     * Where the first write creates a table, every table exists in effect: reading one not written yet finds
+     * nothing, as a new Prometheus does, instead of a 404 that Prometheus shows as a warning on every query
+     * until its first samples arrive.
+     */
+    private static SeriesReader emptyUntilWritten(SeriesReader reader) {
+        return (destination, query, consumer) -> {
+            try {
+                reader.read(destination, query, consumer);
+            } catch (NeverRetryException e) {
+                if (e.kind() != NeverRetryException.Kind.NOT_FOUND) {
+                    throw e;
+                }
             }
         };
     }

@@ -129,4 +129,21 @@ class FlagsTest {
                 "--influxdb.token-file=/run/secrets/t").toSettings().summary();
         assertTrue(summary.contains("influxdb.url=http://127.0.0.1:8086"), summary);
     }
+
+    @Test
+    void theStartUpLineShowsDurationsAsTheyAreWritten() {
+        String summary = Flags.parse("--storage=local", "--local.path=mem:x").toSettings().summary();
+        assertTrue(summary.contains(" local.retention=15d "), summary);
+        assertTrue(!summary.contains("local.create-tables"), "the default is left out: " + summary);
+        assertTrue(Flags.parse("--storage=local", "--local.create-tables=false").toSettings().summary()
+                .contains(" local.create-tables=false"));
+        for (String text : new String[] {"15d", "2w", "1y", "1d12h", "90m", "1h30m", "1s500ms", "8d", "1y1d"}) {
+            String expected = switch (text) {
+                case "90m" -> "1h30m";
+                case "1y1d" -> "366d"; // years and weeks only when exact, as Prometheus prints them
+                default -> text;
+            };
+            assertEquals(expected, StorageSettings.durationText(StorageSettings.parseRetention(text, "--local.retention")), text);
+        }
+    }
 }

@@ -21,13 +21,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Grafana dashboard shipped in the bootstrap jar answers: a real Prometheus 2.42 scrapes a connector on the
- * Timestream storage (fake endpoint, so write units exist) while it remote-writes its own and the connector's
- * metrics into it, and every panel's PromQL, evaluated through that Prometheus' HTTP API, returns data.
+ * Timestream storage (fake endpoint) or in local mode while it remote-writes its own and the connector's metrics
+ * into it, and every panel's PromQL, evaluated through that Prometheus' HTTP API, returns a number.
  */
 class DashboardQueriesTest {
     static final String DASHBOARD = "/grafana/timestream-connector.json";
@@ -39,25 +40,34 @@ class DashboardQueriesTest {
     @TempDir
     Path dir;
 
-    @Test
-    void everyPanelQueryReturnsData() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Storage.class, names = {"TIMESTREAM", "LOCAL"})
+    void everyPanelQueryReturnsData(Storage storage) throws Exception {
         Map<String, String> queries = panelQueries();
         assertTrue(queries.size() >= 15, "the dashboard's queries: " + queries.keySet());
         Path binary = PrometheusServer.requireBinary("DashboardQueriesTest");
+        boolean timestream = storage == Storage.TIMESTREAM;
         try (FakeTimestreamEndpoint fake = new FakeTimestreamEndpoint().start();
              Connector connector = Connector.start(ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
                      .withDestinationLabels(RemoteWriteClient.DATABASE_LABEL, RemoteWriteClient.TABLE_LABEL)
-                     .withStorage(new StorageSettings(Storage.TIMESTREAM, "us-east-1", fake.uri(), fake.uri(), 1, 3, 16,
-                             "./data", true)));
+                     .withStorage(timestream
+                             ? new StorageSettings(Storage.TIMESTREAM, "us-east-1", fake.uri(), fake.uri(), 1, 3, 16,
+                                     "./data", true)
+                             : StorageSettings.DEFAULT.withStorage(Storage.LOCAL).withLocalPath(dir.resolve("data").toString())));
              PrometheusServer prometheus = PrometheusServer.start(binary, "dashboard", dir,
                      port -> config(port, connector.uri()))) {
             // what a healthy connector does not do on its own: a throttled call (retried), a refused write and read
-            fake.throttleNext(2);
+            if (timestream) {
+                fake.throttleNext(2);
+            }
             post(connector.uri().resolve("/write"), "not snappy");
             post(connector.uri().resolve("/read"), "not snappy");
             long deadline = System.currentTimeMillis() + WAIT_MS;
-            while (fake.writeCalls() < 3 && System.currentTimeMillis() < deadline && prometheus.isAlive()) {
+            while (timestream && fake.writeCalls() < 3 && System.currentTimeMillis() < deadline && prometheus.isAlive()) {
                 Thread.sleep(200); // the throttles go to the first writes, never to the reads below
+            }
+            while (!stored(connector.uri()) && System.currentTimeMillis() < deadline && prometheus.isAlive()) {
+                Thread.sleep(200); // the read panels want samples read back, so the first write must have landed
             }
 
             Map<String, String> empty = new LinkedHashMap<>(queries);
@@ -68,22 +78,45 @@ class DashboardQueriesTest {
                         + "\"," + RemoteWriteClient.TABLE_LABEL + "=\"" + TABLE + "\"}"));
                 empty.entrySet().removeIf(e -> {
                     try {
-                        return !result(prometheus, e.getValue()).isEmpty();
+                        return hasNumber(result(prometheus, e.getValue()));
                     } catch (Exception x) {
                         throw new AssertionError(x);
                     }
                 });
             }
-            assertEquals(Map.of(), empty, "panel queries with no data after " + WAIT_MS / 1000 + " s; Prometheus log:\n"
-                    + prometheus.logTail(30));
+            assertEquals(Map.of(), empty, storage + ": panel queries with no number (no series, or only NaN) after "
+                    + WAIT_MS / 1000 + " s; Prometheus log:\n" + prometheus.logTail(30));
 
             // Prometheus' own summaries with no observations send NaN quantiles: counted apart
             List<Object> summaryNan = result(prometheus,
                     "timestream_connector_ignored_samples_total{reason=\"summary_nan\"} > 0");
             assertTrue(!summaryNan.isEmpty(), "the NaN quantiles of Prometheus' empty summaries are counted as summary_nan");
-            assertTrue(!result(prometheus, "timestream_connector_storage_throttles_total{operation=\"WriteRecords\"} > 0")
-                    .isEmpty(), "the injected ThrottlingException is counted");
+            assertEquals(2, result(prometheus, "timestream_connector_storage_call_duration_seconds_count"
+                    + "{operation=~\"WriteRecords|Query\"} > 0").size(), storage + ": storage calls timed by operation");
+            if (timestream) {
+                assertTrue(!result(prometheus, "timestream_connector_storage_throttles_total{operation=\"WriteRecords\"} > 0")
+                        .isEmpty(), "the injected ThrottlingException is counted");
+            }
         }
+    }
+
+    /** Whether the connector has stored a sample. */
+    private static boolean stored(URI connector) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(connector.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().anyMatch(l -> l.startsWith("timestream_connector_stored_samples_total{")
+                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) > 0);
+    }
+
+    /** Whether a query result has a sample that is a number: the rate or quantile of nothing is NaN. */
+    private static boolean hasNumber(List<Object> result) {
+        for (Object series : result) {
+            List<Object> value = Json.array(Json.object(series).get("value"));
+            if (!"NaN".equals(value.get(1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every target expression of the dashboard, by panel title and refId, with Grafana's variables filled in. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,18 +132,80 @@ public class ProcessLifecycleTest {
 
     /**
      * A JVM started with '&' by a non-interactive script inherits an ignored SIGINT, and HotSpot then installs
-     * no handler for it: the connector says so at start-up, and SIGTERM still stops it cleanly.
+     * no handler for it. On Java 17-21 the connector says so at start-up, naming the workaround, and SIGTERM
+     * still stops it cleanly.
      */
     @Test
-    void anInheritedIgnoredSigintIsReportedAndSigtermStillWorks() throws Exception {
+    void anInheritedIgnoredSigintIsReportedOnJava17AndSigtermStillWorks() throws Exception {
+        assumeTrue(Runtime.version().feature() < 22,
+                "this JVM is Java " + Runtime.version().feature() + ": it resets SIGINT (tested below)");
         int port = PrometheusServer.freePort();
-        start(List.of("sh", "-c", "trap '' INT; exec \"$0\" \"$@\""), "--storage=memory",
-                "--web.listen-address=127.0.0.1:" + port);
+        start(List.of("sh", "-c", IGNORING_SIGINT), "--storage=memory", "--web.listen-address=127.0.0.1:" + port);
         awaitLog("connector started");
-        assertTrue(stderr().contains("SIGINT was already ignored when the process began"), stderr());
+        String warning = awaitLog("SIGINT was already ignored when the process began");
+        assertTrue(warning.contains("level=warn") && warning.contains("env --default-signal=INT java -jar")
+                && warning.contains("coreutils 8.31"), warning);
         process.destroy();
         assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), stderr());
         assertEquals(0, process.exitValue(), stderr());
+    }
+
+    /**
+     * On Java 22 and later the connector resets an inherited ignored SIGINT to its default through the FFM API
+     * and then handles it: {@code kill -INT} stops it cleanly, with no warning (the jar's manifest enables
+     * native access). Runs on the newest JDK 22+ found under /usr/lib/jvm or in {@code -Dit.jdk22=DIR}.
+     */
+    @Test
+    void anInheritedIgnoredSigintIsResetOnJava22AndStopsTheConnector() throws Exception {
+        Path java = newJava().orElse(null);
+        assumeTrue(java != null, "no JDK 22 or later found (/usr/lib/jvm/*, "
+                + "-Dit.jdk22=DIR): the SIGINT reset needs the FFM API; Java 17's warning is tested above");
+        int port = PrometheusServer.freePort();
+        startWith(java, List.of("sh", "-c", IGNORING_SIGINT), "--storage=memory", "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=debug");
+        awaitLog("connector started");
+        awaitLog("SIGINT was ignored when the process began: reset to its default");
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), "exits on SIGINT\n" + stderr());
+        assertEquals(0, process.exitValue(), stderr());
+        awaitLog("Shutting down");
+        awaitLog("Stopped");
+        String text = stderr();
+        assertTrue(!text.contains("SIGINT was already ignored") && !text.contains("restricted method")
+                && !text.contains("--enable-native-access"), "no warning about SIGINT or native access:\n" + text);
+    }
+
+    /** A shell that ignores SIGINT, as a non-interactive shell does for a job it starts with '&', then runs the JVM. */
+    private static final String IGNORING_SIGINT = "trap '' INT; exec \"$0\" \"$@\"";
+
+    /** The java launcher of the newest JDK 22 or later: -Dit.jdk22, else /usr/lib/jvm/* (asked its version). */
+    private static Optional<Path> newJava() throws IOException, InterruptedException {
+        List<Path> homes = new ArrayList<>();
+        String configured = System.getProperty("it.jdk22");
+        if (configured != null && !configured.isBlank()) {
+            homes.add(Path.of(configured));
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> s = Files.list(jvms)) {
+                s.sorted(Comparator.reverseOrder()).forEach(homes::add);
+            }
+        }
+        for (Path home : homes) {
+            Path java = home.resolve("bin/java");
+            if (!Files.isExecutable(java)) {
+                continue;
+            }
+            // "openjdk 25.0.3 2026-04-21 LTS": the feature release is the first number
+            Process p = new ProcessBuilder(java.toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+            Matcher m = Pattern.compile("^\\S+ (\\d+)").matcher(out);
+            if (p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS) && m.find() && Integer.parseInt(m.group(1)) >= 22) {
+                return Optional.of(java);
+            }
+        }
+        return Optional.empty();
     }
 
     @Test
@@ -183,10 +251,14 @@ public class ProcessLifecycleTest {
 
     /** Starts the jar, behind {@code wrapper} (a command that runs its arguments) when one is given. */
     private void start(List<String> wrapper, String... flags) throws IOException {
+        startWith(Path.of(System.getProperty("java.home"), "bin", "java"), wrapper, flags);
+    }
+
+    /** Starts the jar with the launcher {@code java}, behind {@code wrapper} when one is given. */
+    private void startWith(Path java, List<String> wrapper, String... flags) throws IOException {
         Path jar = jar();
         List<String> command = new ArrayList<>(wrapper);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString()));
+        command.addAll(List.of(java.toString(), "-Xmx256m", "-jar", jar.toString()));
         command.addAll(List.of(flags));
         // a file, not a pipe: Process.destroy() closes the pipes, and the lines logged while draining would be lost
         process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
