@@ -1,6 +1,8 @@
 package io.tsconnector.adapters.influxdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tsconnector.domain.Destination;
 import io.tsconnector.domain.Labels;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,10 +145,31 @@ class InfluxReadPlanTest {
         } finally {
             writer.close();
         }
+        AtomicInteger queries = new AtomicInteger();
+        InfluxCallObserver counting = new InfluxCallObserver() {
+            @Override
+            public void called(String operation, long nanos) {
+                queries.incrementAndGet();
+            }
+        };
         List<TimeSeries> got = new ArrayList<>();
-        new InfluxSeriesReader(new InfluxHttp(settings.withReadParallelism(1)), 0)
+        new InfluxSeriesReader(new InfluxHttp(settings.withReadParallelism(1), counting), 0)
                 .read(many, SeriesQuery.of(T0, T0 + 2 * HOUR, Matcher.eq("__name__", "wide")), got::add);
         assertEquals(series, got);
+        assertEquals(1 + 3, queries.get(), "the count, then " + n + " statements in requests of at most "
+                + InfluxSeriesReader.MAX_STATEMENTS);
+    }
+
+    @Test
+    void onlyInfluxdb1And2GetAStatementPerSeries() {
+        assertTrue(InfluxSeriesReader.mergesSeriesPointByPoint("1.6.7~rc0"));
+        assertTrue(InfluxSeriesReader.mergesSeriesPointByPoint("1.8.10"));
+        assertTrue(InfluxSeriesReader.mergesSeriesPointByPoint("v2.7.12"));
+        assertTrue(InfluxSeriesReader.mergesSeriesPointByPoint("2.7.1"));
+        assertFalse(InfluxSeriesReader.mergesSeriesPointByPoint("3.4.0"));
+        assertFalse(InfluxSeriesReader.mergesSeriesPointByPoint("v3.0.0"));
+        assertFalse(InfluxSeriesReader.mergesSeriesPointByPoint(""));
+        assertFalse(InfluxSeriesReader.mergesSeriesPointByPoint(null));
     }
 
     @Test
