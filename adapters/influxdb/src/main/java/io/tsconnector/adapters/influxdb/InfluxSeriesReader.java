@@ -51,7 +51,7 @@ public final class InfluxSeriesReader implements SeriesReader {
      * Series with fewer points than this on average are read with one SELECT: a statement costs InfluxDB about
      * what merging this many points of a series costs.
      */
-    static final long MIN_POINTS_PER_STATEMENT = 64;
+    static final long MIN_POINTS_PER_STATEMENT = 32;
     /** Statements in one request, and its query text: bounded so no server limit on a form is ever reached. */
     static final int MAX_STATEMENTS = 500;
     static final int MAX_QUERY_CHARS = 256 * 1024;
