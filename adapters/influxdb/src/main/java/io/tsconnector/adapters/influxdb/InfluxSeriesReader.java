@@ -18,16 +18,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -52,6 +55,11 @@ public final class InfluxSeriesReader implements SeriesReader {
      * what merging this many points of a series costs.
      */
     static final long MIN_POINTS_PER_STATEMENT = 32;
+    /**
+     * Requests of a per-series plan per parallel worker: answers come back in order while later ones are still
+     * being produced, so their series are handed over early.
+     */
+    static final int REQUESTS_PER_WORKER = 4;
     /** Statements in one request, and its query text: bounded so no server limit on a form is ever reached. */
     static final int MAX_STATEMENTS = 500;
     static final int MAX_QUERY_CHARS = 256 * 1024;
@@ -109,8 +117,7 @@ public final class InfluxSeriesReader implements SeriesReader {
         for (Found f : found) {
             expected.put(f.labels, (int) Math.min(MAX_PRESIZE, f.points / plan.timeParts + 1));
         }
-        Accumulator all = run(destination.database(), plan.requests, what, expected);
-        all.emit(consumer);
+        run(destination.database(), plan, what, expected, consumer);
     }
 
     /**
@@ -136,24 +143,26 @@ public final class InfluxSeriesReader implements SeriesReader {
             long to = i == n - 1 ? end : from + step - 1;
             out.add(InfluxQl.select(table, new SeriesQuery(from, to, query.matchers(), query.hints())));
         }
-        return new Plan(out, n);
+        return new Plan(out, n, Collections.nCopies(n, null));
     }
 
     /**
      * A statement per series (and per time part, when there are fewer series than parallel requests and the
-     * range is long), in requests of about {@code points / parallelism} points each.
+     * range is long), in requests of about equal points, {@link #REQUESTS_PER_WORKER} per parallel worker.
      */
     private Plan perSeries(String table, long start, long end, List<Found> found, long points) {
         int timeParts = (int) Math.max(1, Math.min(((long) parallelism + found.size() - 1) / found.size(),
                 (end - start) / MIN_PART_MS));
         long step = (end - start + 1) / timeParts;
-        long perRequest = Math.max(1, (points + parallelism - 1) / parallelism);
+        long wanted = (long) parallelism * REQUESTS_PER_WORKER;
+        long perRequest = Math.max(1, (points + wanted - 1) / wanted);
         Set<Set<String>> keySets = new HashSet<>();
         for (Found f : found) {
             keySets.add(Set.of(f.keys));
         }
         Map<Set<String>, List<String>> absentByKeys = absentKeys(keySets);
         List<String> requests = new ArrayList<>();
+        List<Labels> firstLabels = new ArrayList<>();
         StringBuilder q = new StringBuilder();
         int statements = 0;
         long inRequest = 0;
@@ -171,13 +180,16 @@ public final class InfluxSeriesReader implements SeriesReader {
                     statements = 0;
                     inRequest = 0;
                 }
+                if (statements == 0) {
+                    firstLabels.add(f.labels);
+                }
                 q.append(statements == 0 ? "" : ";").append(statement);
                 statements++;
                 inRequest += unit;
             }
         }
         requests.add(q.toString());
-        return new Plan(requests, timeParts);
+        return new Plan(requests, timeParts, firstLabels);
     }
 
     /**
@@ -203,29 +215,55 @@ public final class InfluxSeriesReader implements SeriesReader {
     }
 
     /**
-     * Runs the requests, {@link #parallelism} at once (the last worker on the calling thread), each answer
-     * into an accumulator of its own that keeps only the expected series; joins them in request order.
+     * Runs the requests, {@link #parallelism} at once on pool threads, each answer into an accumulator of its
+     * own that keeps only the expected series. The calling thread takes the answers in request order and hands
+     * over every series that sorts before the first series of the next request as soon as it has them, so the
+     * consumer's encoding overlaps InfluxDB's work on later requests (and those series are not held); the
+     * parts of a one-SELECT plan all hold every series, so its series are handed over at the end.
      */
-    private Accumulator run(String database, List<String> requests, String what, Map<Labels, Integer> expected) {
+    private void run(String database, Plan plan, String what, Map<Labels, Integer> expected, SeriesConsumer consumer) {
+        List<String> requests = plan.requests;
         int n = requests.size();
-        Accumulator[] answers = new Accumulator[n];
+        if (n == 1) {
+            Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected);
+            http.query(database, requests.get(0), what, a::parse);
+            a.emitBefore(null, consumer);
+            return;
+        }
+        List<CompletableFuture<Accumulator>> answers = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            answers.add(new CompletableFuture<>());
+        }
         AtomicInteger next = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
         Runnable worker = () -> {
-            for (int i = next.getAndIncrement(); i < n && !Thread.currentThread().isInterrupted(); i = next.getAndIncrement()) {
-                Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected);
-                http.query(database, requests.get(i), what, a::parse);
-                answers[i] = a;
+            // requests are taken in order, so every request before a failed one has been started and will end
+            for (int i; !stop.get() && (i = next.getAndIncrement()) < n; ) {
+                try {
+                    Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected);
+                    http.query(database, requests.get(i), what, a::parse);
+                    answers.get(i).complete(a);
+                } catch (Throwable t) {
+                    stop.set(true);
+                    answers.get(i).completeExceptionally(t);
+                }
             }
         };
-        int workers = Math.min(parallelism, n);
-        List<Future<?>> running = new ArrayList<>(workers - 1);
+        List<Future<?>> running = new ArrayList<>();
         try {
-            for (int i = 1; i < workers; i++) {
+            for (int w = Math.min(parallelism, n); w > 0; w--) {
                 running.add(parts.submit(worker));
             }
-            worker.run();
-            for (Future<?> f : running) {
-                f.get();
+            Accumulator pending = answers.get(0).get();
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    pending.append(answers.get(i).get());
+                }
+                if (i == n - 1) {
+                    pending.emitBefore(null, consumer);
+                } else if (plan.firstLabels.get(i + 1) != null) {
+                    pending.emitBefore(plan.firstLabels.get(i + 1), consumer);
+                }
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
@@ -236,19 +274,18 @@ public final class InfluxSeriesReader implements SeriesReader {
             Thread.currentThread().interrupt();
             throw new RetryLaterException(what + " was interrupted", e);
         } finally {
+            stop.set(true);
             for (Future<?> f : running) {
                 f.cancel(true);
             }
         }
-        Accumulator all = answers[0];
-        for (int i = 1; i < n; i++) {
-            all.append(answers[i]);
-        }
-        return all;
     }
 
-    /** The requests of a read, and into how many parts by time it split each series. */
-    private record Plan(List<String> requests, int timeParts) {
+    /**
+     * The requests of a read, into how many parts by time it split each series, and the labels of the first
+     * series of each request, where all its series sort after those of the requests before it (else null).
+     */
+    private record Plan(List<String> requests, int timeParts, List<Labels> firstLabels) {
     }
 
     /** A series the count found: its labels, its tags as InfluxDB names them, its points in the range. */
@@ -509,11 +546,14 @@ public final class InfluxSeriesReader implements SeriesReader {
             later.series.clear();
         }
 
-        /** Hands the series over in label order and forgets them. */
-        void emit(SeriesConsumer consumer) {
+        /** Hands over, in label order, the series that sort before {@code bound} (all of them: null) and forgets them. */
+        void emitBefore(Labels bound, SeriesConsumer consumer) {
             Labels[] keys = series.keySet().toArray(new Labels[0]);
             Arrays.sort(keys);
             for (Labels key : keys) {
+                if (bound != null && key.compareTo(bound) >= 0) {
+                    return;
+                }
                 Columns c = series.remove(key);
                 if (c.size > 0) {
                     consumer.accept(new TimeSeries(key, c.samples()));
