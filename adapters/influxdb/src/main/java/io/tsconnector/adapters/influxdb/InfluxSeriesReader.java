@@ -42,10 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * more per point than the points themselves: it merges the points of all series into one stream sorted by
  * series and time, comparing the series' tags at every step. So a read first asks how many points each
  * matching series has ({@code count()}, which needs no such merge), then, on those versions and where series
- * have enough points to pay for a statement each, reads each series with a statement of its own, statements batched into requests
- * of about equal points that run {@link InfluxSettings#readParallelism()} at once (each request is one query
- * on one InfluxDB core). A query of few series is also split by time when long (at least {@value #MIN_PART_MS}
- * ms per part); a query of many short series stays one SELECT, split by time when long.
+ * have enough points to pay for a statement each, reads each series with a statement of its own; statements
+ * go in requests of about equal points, {@link InfluxSettings#readParallelism()} of them at once (each request
+ * is one query on one InfluxDB core), and series are handed on as the requests before them are answered. A
+ * query of few series is also split by time when long (at least {@value #MIN_PART_MS} ms per part); a query
+ * of many short series, or to another server, stays one SELECT, split by time when long.
  */
 public final class InfluxSeriesReader implements SeriesReader {
     /** A query is split only into parts at least this long: short ones cost more in round trips than they save. */
