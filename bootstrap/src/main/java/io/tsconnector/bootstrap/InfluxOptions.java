@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * @param batchSize {@code influxdb.batch-size}, points per write request
  * @param gzipMinBytes {@code influxdb.gzip-min-bytes}, smallest body sent compressed; -1 never; -2 (auto) 64 KiB
  *        except to a loopback address
- * @param readParallelism {@code influxdb.read-parallelism}, queries a long remote-read query is split into
+ * @param readParallelism {@code influxdb.read-parallelism}, InfluxQL requests of one remote-read query at once
  */
 public record InfluxOptions(URI url, String retentionPolicy, String tokenFile, String username, String passwordFile,
                             Duration timeout, int batchSize, int gzipMinBytes, int readParallelism) {

@@ -168,7 +168,8 @@ final class Options {
                     new Parser<>("INT", "1 to 64", InfluxOptions::readParallelism))
             .variable("influxdb_read_parallelism").group(INFLUXDB)
             .defaultValue(Integer.toString(InfluxOptions.DEFAULT.readParallelism()))
-            .help("Queries a long remote-read query is split into by time, run at once."));
+            .help("InfluxQL requests of one remote-read query that run at once (statements per series, or "
+                    + "time parts of a long query)."));
 
     // ---- Local: the embedded engine
     static final Option<String> LOCAL_PATH = add(Option.flag("local.path", Parser.PATH)

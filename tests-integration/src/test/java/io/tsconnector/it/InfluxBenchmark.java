@@ -52,7 +52,9 @@ import org.junit.jupiter.api.Test;
  * threads' (so it includes the connector's GC and JIT). Connector-path figures count connector + influxd, the
  * native path influxd alone. Run: {@code mvn -B -pl tests-integration -am verify -Dtest=InfluxBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false} (options {@code -Dbench.clients}, {@code -Dbench.rounds}: the
- * paths alternate, {@code -Dbench.seconds} per path and round, {@code -Dbench.warmupSeconds} before each).
+ * paths alternate, {@code -Dbench.seconds} per path and round, {@code -Dbench.warmupSeconds} before each;
+ * {@code -Dbench.parts=ingest,read} which parts run, {@code -Dbench.readRuns} measured reads per path after
+ * {@code -Dbench.readWarmups}).
  */
 class InfluxBenchmark {
     private static final int CLIENTS = Integer.getInteger("bench.clients", 4);
@@ -67,7 +69,10 @@ class InfluxBenchmark {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final int READ_SERIES = 1_000;
     private static final int READ_SAMPLES = 1_000;
-    private static final int READ_RUNS = 5;
+    private static final int READ_RUNS = Integer.getInteger("bench.readRuns", 5);
+    private static final int READ_WARMUPS = Integer.getInteger("bench.readWarmups", 3);
+    /** Which parts run: {@code ingest}, {@code read} or both (comma-separated). */
+    private static final List<String> PARTS = List.of(System.getProperty("bench.parts", "ingest,read").split(","));
 
     private final StringBuilder report = new StringBuilder();
 
@@ -76,10 +81,14 @@ class InfluxBenchmark {
         try (InfluxServer influx = InfluxServer.start()) {
             line("InfluxBenchmark clients=%d rounds=%d seconds=%d warmup-seconds=%d cores=%d influxd=1.6 (same machine)",
                     CLIENTS, ROUNDS, SECONDS, WARMUP_SECONDS, Runtime.getRuntime().availableProcessors());
-            for (int[] shape : new int[][] {{2000, 1}, {500, 4}}) {
-                ingest(influx, shape[0], shape[1]);
+            if (PARTS.contains("ingest")) {
+                for (int[] shape : new int[][] {{2000, 1}, {500, 4}}) {
+                    ingest(influx, shape[0], shape[1]);
+                }
             }
-            read(influx);
+            if (PARTS.contains("read")) {
+                read(influx);
+            }
         }
         System.out.print(report);
         Path file = Path.of("target", "influx-benchmark.txt");
@@ -303,7 +312,8 @@ class InfluxBenchmark {
             ReadRequest request = RemoteCalls.readRequest(query);
             Reads own = reads(URI.create(influx.uri() + "/api/v1/prom/read?db=readnative"), request, influx);
             Reads via = reads(connector.uri().resolve("/read"), request, influx);
-            line("remote read of %d series x %d samples (SAMPLES), best of %d:", READ_SERIES, READ_SAMPLES, READ_RUNS);
+            line("remote read of %d series x %d samples (SAMPLES), best of %d after %d warm-up reads:", READ_SERIES,
+                    READ_SAMPLES, READ_RUNS, READ_WARMUPS + 1);
             line("  influxd /api/v1/prom/read: best %d ms, median %d ms, %d bytes; influxd CPU %.2f s per read",
                     own.best / 1_000_000, own.median / 1_000_000, own.bytes, own.influxCpu / 1e9 / READ_RUNS);
             line("  connector -> influxd /query: best %d ms, median %d ms, %d bytes; CPU per read: connector %.2f s + influxd %.2f s",
@@ -326,6 +336,10 @@ class InfluxBenchmark {
         List<List<io.tsconnector.domain.TimeSeries>> decoded = RemoteCalls.samples(first);
         assertEquals(READ_SERIES, decoded.get(0).size(), "series from " + url);
         assertEquals((long) READ_SERIES * READ_SAMPLES, decoded.get(0).stream().mapToLong(s -> s.samples().size()).sum());
+        // the paths are compared warm: the connector's code compiled, influxd's caches filled
+        for (int i = 0; i < READ_WARMUPS; i++) {
+            assertEquals(200, readOnce(url, body).status());
+        }
         long[] times = new long[READ_RUNS];
         long bytes = 0;
         long processBefore = os.getProcessCpuTime();

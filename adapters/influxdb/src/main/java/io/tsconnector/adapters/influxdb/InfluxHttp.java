@@ -74,10 +74,11 @@ public final class InfluxHttp {
     }
 
     /**
-     * Runs one InfluxQL statement with a chunked answer and hands the open body to the reader; retries
-     * 429, 5xx and network errors before the body is handed over.
+     * Runs InfluxQL (one statement or several) with a chunked answer and hands the open body to the reader;
+     * retries 429, 5xx and network errors before the body is handed over. Returns the server's version as
+     * its answer names it ({@code X-Influxdb-Version}), or null.
      */
-    void query(String database, String influxQl, String what, BodyReader reader) {
+    String query(String database, String influxQl, String what, BodyReader reader) {
         String form = "db=" + encode(database) + rp() + "&epoch=ms&chunked=true&chunk_size=10000&q=" + encode(influxQl);
         HttpRequest request = request(URI.create(base + "/query"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -87,7 +88,7 @@ public final class InfluxHttp {
         try (InputStream body = r.body()) {
             if (r.statusCode() == 200) {
                 reader.read(body);
-                return;
+                return r.headers().firstValue("X-Influxdb-Version").orElse(null);
             }
             String text = errorText(new String(body.readNBytes(MAX_ERROR_TEXT * 4), StandardCharsets.UTF_8),
                     r.headers().firstValue("X-Influxdb-Error").orElse(null));

@@ -1,7 +1,6 @@
 package io.tsconnector.adapters.influxdb;
 
 import io.tsconnector.domain.Labels;
-import io.tsconnector.domain.MatchType;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.SampleValidator;
 import io.tsconnector.domain.SeriesQuery;
@@ -33,14 +32,24 @@ public final class InfluxQl {
      * {@code GROUP BY *} returns each series with all its tags.
      */
     public static String select(String measurement, SeriesQuery query) {
+        return selectOf(identifier(LineProtocol.FIELD), measurement, query);
+    }
+
+    /**
+     * The SELECT of how many points each series matching the query has in its range, or null when no point
+     * can match: an aggregate, which InfluxDB answers without merging the series' points into one stream.
+     */
+    public static String count(String measurement, SeriesQuery query) {
+        return selectOf("count(" + identifier(LineProtocol.FIELD) + ")", measurement, query);
+    }
+
+    private static String selectOf(String what, String measurement, SeriesQuery query) {
         long start = Math.max(query.startMs(), MIN_TIME_MS);
         long end = Math.min(query.endMs(), MAX_TIME_MS);
         if (start > end) {
             return null;
         }
-        StringBuilder q = new StringBuilder(128).append("SELECT ").append(identifier(LineProtocol.FIELD))
-                .append(" FROM ").append(identifier(measurement))
-                .append(" WHERE time >= ").append(start).append("ms AND time <= ").append(end).append("ms");
+        StringBuilder q = head(what, measurement, start, end);
         for (Matcher m : query.matchers()) {
             String c = condition(m);
             if (c.equals(FALSE)) {
@@ -49,6 +58,28 @@ public final class InfluxQl {
             if (!c.equals(TRUE)) {
                 q.append(" AND ").append(c);
             }
+        }
+        return q.append(" GROUP BY *").toString();
+    }
+
+    private static StringBuilder head(String what, String measurement, long start, long end) {
+        return new StringBuilder(128).append("SELECT ").append(what).append(" FROM ").append(identifier(measurement))
+                .append(" WHERE time >= ").append(start).append("ms AND time <= ").append(end).append("ms");
+    }
+
+    /**
+     * The SELECT of the points of one series in {@code [startMs, endMs]} (within InfluxDB's range), named by
+     * all its tags as InfluxDB returned them, and by the tags {@code absent} it does not have, which other
+     * series of the same query have besides all of its own: so it matches that series and no other of them.
+     */
+    public static String series(String measurement, long startMs, long endMs, String[] tagKeys, String[] tagValues,
+                                Iterable<String> absent) {
+        StringBuilder q = head(identifier(LineProtocol.FIELD), measurement, startMs, endMs);
+        for (int i = 0; i < tagKeys.length; i++) {
+            q.append(" AND ").append(equal(identifier(tagKeys[i]), tagValues[i], true));
+        }
+        for (String key : absent) {
+            q.append(" AND ").append(identifier(key)).append(" = ''");
         }
         return q.append(" GROUP BY *").toString();
     }
@@ -64,17 +95,22 @@ public final class InfluxQl {
         } else {
             tag = identifier(m.name());
         }
-        if (v.indexOf('\r') >= 0 && (m.type() == MatchType.EQ || m.type() == MatchType.NEQ)) {
-            // InfluxQL reads a carriage return anywhere in a statement as a newline, and a string literal
-            // has no escape for it: compare with the regex that matches exactly the value (it is not empty)
-            return tag + (m.type() == MatchType.EQ ? " =~ " : " !~ ") + "/^" + exactRegex(v) + "$/";
-        }
         return switch (m.type()) {
-            case EQ -> tag + " = " + literal(v);
-            case NEQ -> tag + " != " + literal(v);
+            case EQ -> equal(tag, v, true);
+            case NEQ -> equal(tag, v, false);
             case RE -> tag + " =~ " + regex(v);
             case NRE -> tag + " !~ " + regex(v);
         };
+    }
+
+    /** {@code tag = 'value'} (or {@code !=}). */
+    private static String equal(String tag, String value, boolean equal) {
+        if (value.indexOf('\r') >= 0) {
+            // InfluxQL reads a carriage return anywhere in a statement as a newline, and a string literal
+            // has no escape for it: compare with the regex that matches exactly the value (it is not empty)
+            return tag + (equal ? " =~ " : " !~ ") + "/^" + exactRegex(value) + "$/";
+        }
+        return tag + (equal ? " = " : " != ") + literal(value);
     }
 
     /** A double-quoted identifier; InfluxQL reads {@code \"} and {@code \\} inside it. */

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param gzipMinBytes line protocol bodies of at least this size are sent gzip-compressed; -1: never;
  *        {@link #GZIP_AUTO}: from {@link #DEFAULT_GZIP_MIN_BYTES} on, except to a loopback address, where
  *        compressing only costs CPU on both sides
- * @param readParallelism queries one long remote-read query is split into (by time), run at once
+ * @param readParallelism InfluxQL requests of one remote-read query that run at once (statements per series,
+ *        or time parts of a long query)
  */
 public record InfluxSettings(URI url, String retentionPolicy, InfluxCredentials credentials, Duration timeout,
                              int maxWriteRetries, int maxReadRetries, int writeConcurrency, int batchPoints,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.SeriesQuery;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The InfluxQL text of matchers: quoting, anchoring, the metric name tag, reserved names. */
@@ -51,5 +52,15 @@ class InfluxQlTest {
         assertNull(InfluxQl.select("m", SeriesQuery.of(5, 4)), "empty range");
         assertEquals("SELECT \"measure_value::double\" FROM \"m\" WHERE time >= " + InfluxQl.MIN_TIME_MS + "ms AND time <= "
                 + InfluxQl.MAX_TIME_MS + "ms GROUP BY *", InfluxQl.select("m", SeriesQuery.of(Long.MIN_VALUE, Long.MAX_VALUE)));
+    }
+
+    @Test
+    void countAndSeriesStatementsNameTheirSeriesExactly() {
+        assertEquals("SELECT count(\"measure_value::double\") FROM \"m\" WHERE time >= 1ms AND time <= 2ms"
+                + " AND \"measure_name\" = 'up' GROUP BY *", InfluxQl.count("m", SeriesQuery.of(1, 2, Matcher.eq("__name__", "up"))));
+        assertEquals("SELECT \"measure_value::double\" FROM \"m\" WHERE time >= 1ms AND time <= 2ms"
+                + " AND \"measure_name\" = 'up' AND \"a b\" = 'it\\'s' AND \"c\" =~ /^x\\x0Dy$/ AND \"zone\" = '' GROUP BY *",
+                InfluxQl.series("m", 1, 2, new String[] {"measure_name", "a b", "c"}, new String[] {"up", "it's", "x\ry"},
+                        List.of("zone")));
     }
 }
