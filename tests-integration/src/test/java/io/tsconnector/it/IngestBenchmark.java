@@ -80,6 +80,11 @@ public final class IngestBenchmark {
             return storage.equals("memory");
         }
 
+        /** Local mode, always as a process (the README's command): its data in a fresh directory. */
+        boolean local() {
+            return storage.equals("local");
+        }
+
         int samplesPerRequest() {
             return series * samples;
         }
@@ -100,10 +105,10 @@ public final class IngestBenchmark {
     }
 
     static Result run(Options o, PrintStream out) throws Exception {
-        if (!o.memory() && !o.storage.equals("timestream")) {
-            throw new IllegalArgumentException("storage must be timestream or memory, got " + o.storage);
+        if (!o.memory() && !o.storage.equals("timestream") && !o.local()) {
+            throw new IllegalArgumentException("storage must be timestream, local or memory, got " + o.storage);
         }
-        if (o.process) {
+        if (o.process || o.local()) {
             return runProcess(o, out);
         }
         ConnectorSettings settings = ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
@@ -147,7 +152,9 @@ public final class IngestBenchmark {
         command.addAll(List.of("--web.listen-address=127.0.0.1:" + port, "--log.level=warn",
                 "--database-label=" + RemoteWriteClient.DATABASE_LABEL, "--table-label=" + RemoteWriteClient.TABLE_LABEL,
                 "--storage=" + o.storage, "--write.concurrency=" + o.writeConcurrency));
-        if (!o.memory()) {
+        if (o.local()) {
+            command.add("--local.path=" + Files.createTempDirectory("ingest-benchmark-local"));
+        } else if (!o.memory()) {
             fake = new FakeTimestreamEndpoint().start();
             fake.delayEachCall(Duration.ofMillis(o.latencyMs));
             fake.answerWithoutParsing(o.discard);
