@@ -10,7 +10,6 @@ import io.tsconnector.adapters.timestream.TimestreamClients;
 import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
 import io.tsconnector.adapters.timestream.TimestreamSeriesWriter;
 import io.tsconnector.adapters.timestreamlocal.LocalTimestream;
-import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
 import java.util.List;
@@ -31,13 +30,14 @@ final class StorageWiring {
     private StorageWiring() {
     }
 
-    static Store build(StorageSettings s, CollectorRegistry registry, ConnectorMetrics metrics) {
-        Store store = buildStore(s, registry, metrics);
+    static Store build(StorageSettings s, CacheSettings caches, CollectorRegistry registry, ConnectorMetrics metrics) {
+        Store store = buildStore(s, caches, registry, metrics);
         return new Store(new StoredSamplesWriter(store.writer(), registry), store.reader(), store.resources(),
                 store.bytesOnDisk());
     }
 
-    private static Store buildStore(StorageSettings s, CollectorRegistry registry, ConnectorMetrics metrics) {
+    private static Store buildStore(StorageSettings s, CacheSettings caches, CollectorRegistry registry,
+                                    ConnectorMetrics metrics) {
         return switch (s.storage()) {
             case MEMORY -> {
                 InMemorySeriesStore store = new InMemorySeriesStore();
@@ -45,14 +45,14 @@ final class StorageWiring {
             }
             case LOCAL -> {
                 LocalTimestream local = LocalTimestream.open(s.localPath(), s.localCreateTables(), s.localRetention());
-                Store store = timestream(local.writeClient(), local.queryClient(), s, local, registry, metrics);
+                Store store = timestream(local.writeClient(), local.queryClient(), s, caches, local, registry, metrics);
                 yield new Store(store.writer(), store.reader(), store.resources(), local::sizeOnDiskBytes);
             }
             case TIMESTREAM -> {
                 List<ExecutionInterceptor> calls = List.of(new StorageCallMetrics(registry));
                 yield timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries(), calls),
                         TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
-                                TimestreamClients.DEFAULT_QUERY_TIMEOUT, calls), s, () -> { }, registry, metrics);
+                                TimestreamClients.DEFAULT_QUERY_TIMEOUT, calls), s, caches, () -> { }, registry, metrics);
             }
             case INFLUXDB -> {
                 InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()), new StorageCallMetrics(registry));
@@ -80,12 +80,14 @@ final class StorageWiring {
     }
 
     private static Store timestream(TimestreamWriteClient write, TimestreamQueryClient query, StorageSettings s,
-                                    AutoCloseable extra, CollectorRegistry registry, ConnectorMetrics metrics) {
+                                    CacheSettings caches, AutoCloseable extra, CollectorRegistry registry,
+                                    ConnectorMetrics metrics) {
         keepAliveConnections(s.writeConcurrency());
-        TimestreamSeriesWriter writer = new TimestreamSeriesWriter(write,
-                TimestreamSeriesWriter.Settings.of(s.writeConcurrency()).withMeter(new TimestreamWriteMetrics(registry)));
-        BoundedCache<?, ?> series = writer.seriesCache();
-        metrics.watchCache("timestream_series", series::hits, series::misses, series::size);
+        TimestreamSeriesWriter.Settings defaults = TimestreamSeriesWriter.Settings.of(s.writeConcurrency());
+        TimestreamSeriesWriter writer = new TimestreamSeriesWriter(write, new TimestreamSeriesWriter.Settings(
+                defaults.concurrency(), defaults.maxPendingCalls(), caches.timestreamSeries(),
+                new TimestreamWriteMetrics(registry)));
+        metrics.watchCache("timestream_series", writer.seriesCache());
         TimestreamSeriesReader reader = new TimestreamSeriesReader(query);
         return new Store(writer, reader, () -> {
             writer.close();

@@ -1,47 +1,29 @@
 package io.tsconnector.adapters.protocol;
 
+import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.domain.Labels;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Bounded map from the wire bytes of a label list to its decoded {@link Labels}, owned by one decoder.
+ * Bounded map from the wire bytes of a label list to its decoded {@link Labels}, owned by one decoder: the
+ * connector's {@link BoundedCache} (two generations, never emptied at once) keyed by a slice of the request.
  *
- * <p>Two generations: new entries go into the young one; when it holds half the capacity it becomes the old
- * one and the previous old one is dropped. A hit in the old generation moves the entry back to the young one,
- * so the series a Prometheus sends in every request stay while one-off series age out; at no point is the whole
- * cache emptied (at least half the capacity of recently used entries always survives a turnover).
+ * <p>Lookups probe with a key over the request buffer itself; only what is kept copies its bytes, so a hit
+ * allocates nothing and the cache never holds on to a request.
  */
 final class LabelsCache {
-    private final int generationSize;
-    private volatile ConcurrentHashMap<Key, Labels> young;
-    private volatile ConcurrentHashMap<Key, Labels> old = new ConcurrentHashMap<>();
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
+    private final BoundedCache<Key, Labels> entries;
 
     /** @param maxEntries label sets kept at most (both generations together) */
     LabelsCache(int maxEntries) {
         if (maxEntries < 2) {
             throw new IllegalArgumentException("a labels cache needs at least 2 entries: " + maxEntries);
         }
-        this.generationSize = maxEntries / 2;
-        this.young = new ConcurrentHashMap<>(Math.min(generationSize, 1 << 16));
+        this.entries = new BoundedCache<>(maxEntries);
     }
 
     Labels get(byte[] buf, int from, int to) {
-        Key probe = new Key(buf, from, to);
-        Labels labels = young.get(probe);
-        if (labels == null) {
-            labels = old.get(probe);
-            if (labels == null) {
-                misses.increment();
-                return null;
-            }
-            insert(new Key(Arrays.copyOfRange(buf, from, to), 0, to - from), labels);
-        }
-        hits.increment();
-        return labels;
+        return entries.find(new Key(buf, from, to), Key::copy);
     }
 
     /**
@@ -50,35 +32,12 @@ final class LabelsCache {
      * goes through later).
      */
     Labels put(byte[] buf, int from, int to, Labels labels) {
-        return insert(new Key(Arrays.copyOfRange(buf, from, to), 0, to - from), labels);
+        return entries.putIfAbsent(Key.copyOf(buf, from, to), labels);
     }
 
-    private Labels insert(Key key, Labels labels) {
-        ConcurrentHashMap<Key, Labels> current = young;
-        if (current.size() >= generationSize) {
-            synchronized (this) {
-                if (young == current) {
-                    old = current;
-                    young = new ConcurrentHashMap<>(Math.min(generationSize, 1 << 16));
-                }
-                current = young;
-            }
-        }
-        Labels earlier = current.putIfAbsent(key, labels);
-        return earlier != null ? earlier : labels;
-    }
-
-    long hits() {
-        return hits.sum();
-    }
-
-    long misses() {
-        return misses.sum();
-    }
-
-    /** Entries held now, both generations (an entry moved back to the young one may be counted twice). */
-    long entries() {
-        return (long) young.size() + old.size();
+    /** The cache underneath, for its hit, miss and size counts. */
+    BoundedCache<?, ?> counters() {
+        return entries;
     }
 
     private static final java.lang.invoke.VarHandle LONGS =
@@ -95,6 +54,15 @@ final class LabelsCache {
             this.from = from;
             this.to = to;
             this.hash = hash(buf, from, to);
+        }
+
+        /** A key over its own copy of the bytes, to be kept after the request is gone. */
+        static Key copyOf(byte[] buf, int from, int to) {
+            return new Key(Arrays.copyOfRange(buf, from, to), 0, to - from);
+        }
+
+        Key copy() {
+            return copyOf(buf, from, to);
         }
 
         /**

@@ -112,7 +112,7 @@ class WriteRequestDecoderTest {
     @Test
     void theCacheKeepsHotSeriesWhenNewOnesFloodIt() {
         WriteRequestDecoder small = new WriteRequestDecoder(100);
-        LabelsCache cache = small.cache();
+        io.tsconnector.application.cache.BoundedCache<?, ?> cache = small.cache().counters();
         byte[] hot = Captures.read("rw1-stale-markers.pb");
         small.decode(hot);
         long missesAfterFirst = cache.misses();
@@ -128,7 +128,7 @@ class WriteRequestDecoderTest {
                 assertEquals(true, cache.hits() > hitsBefore, "the series sent in every request stay cached");
             }
         }
-        assertEquals(true, cache.entries() <= 100, "bounded: " + cache.entries());
+        assertEquals(true, cache.size() <= 100, "bounded: " + cache.size());
         assertEquals(true, cache.misses() >= missesAfterFirst + 1000, "every new series is a miss");
     }
 }
