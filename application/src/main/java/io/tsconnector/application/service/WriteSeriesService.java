@@ -183,7 +183,7 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
         } catch (DomainException e) {
             IgnoreReason reason = e.errorName() == ErrorName.MISSING_DATABASE_WITH_WRITE
                     ? IgnoreReason.MISSING_DATABASE : IgnoreReason.MISSING_TABLE;
-            p = new Prepared(null, null, new Violation(reason, e.getMessage().substring(e.errorName().text().length() + 2)));
+            p = new Prepared(null, null, new Violation(reason, e.detail()));
         }
         return p;
     }
