@@ -30,6 +30,8 @@ class ArchitectureTest {
     private static final String ROOT = "io.tsconnector";
     private static final String DOMAIN = ROOT + ".domain..";
     private static final String APPLICATION = ROOT + ".application..";
+    private static final String INBOUND_PORTS = ROOT + ".application.port.in..";
+    private static final String OUTBOUND_PORTS = ROOT + ".application.port.out..";
     private static final String ADAPTERS = ROOT + ".adapters..";
     private static final String PROTOCOL = ROOT + ".adapters.protocol..";
     private static final String BOOTSTRAP = ROOT + ".bootstrap..";
@@ -104,6 +106,20 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..", "com.google.protobuf..",
                         "com.sun.net.httpserver..", ROOT + ".proto..", "io.prometheus..", "com.fasterxml.jackson..",
                         ADAPTERS, BOOTSTRAP)
+                .check(CLASSES);
+    }
+
+    /**
+     * The use cases (inbound ports) and what the application needs from stores (outbound ports) change for
+     * different reasons; what both speak of is a domain type.
+     */
+    @Test
+    void inboundAndOutboundPortsDoNotDependOnEachOther() {
+        noClasses().that().resideInAPackage(INBOUND_PORTS)
+                .should().dependOnClassesThat().resideInAPackage(OUTBOUND_PORTS)
+                .check(CLASSES);
+        noClasses().that().resideInAPackage(OUTBOUND_PORTS)
+                .should().dependOnClassesThat().resideInAPackage(INBOUND_PORTS)
                 .check(CLASSES);
     }
 

@@ -50,9 +50,9 @@ class LocalModeScrapeBenchmark {
         assumeTrue(prometheus != null && Files.isExecutable(nodeExporter), "prometheus and prometheus-node-exporter are needed");
         int connectorPort = PrometheusServer.freePort();
         int exporterPort = PrometheusServer.freePort();
-        int prometheusPort = PrometheusServer.freePort();
         Path data = dir.resolve("data");
         List<Process> processes = new ArrayList<>();
+        PrometheusServer prom = null;
         try {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(README_JVM_OPTIONS);
@@ -66,9 +66,7 @@ class LocalModeScrapeBenchmark {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("node-exporter.log").toFile()).start());
             LocalStoreBenchmark.awaitOk(connector, URI.create("http://127.0.0.1:" + connectorPort + "/-/ready"));
             Path promDir = dir.resolve("prometheus");
-            Files.createDirectories(promDir);
-            Path config = promDir.resolve("prometheus.yml");
-            Files.writeString(config, String.join("\n",
+            prom = PrometheusServer.start(prometheus, "scraping", promDir, prometheusPort -> String.join("\n",
                     "global:", "  scrape_interval: " + scrapeInterval,
                     "scrape_configs:",
                     "  - job_name: prometheus", "    static_configs: [{targets: ['127.0.0.1:" + prometheusPort + "']}]",
@@ -78,13 +76,7 @@ class LocalModeScrapeBenchmark {
                     "    write_relabel_configs:",
                     "      - {target_label: PrometheusDatabaseLabel, replacement: prometheusDatabase}",
                     "      - {target_label: PrometheusTableLabel, replacement: prometheusTable}", ""));
-            Process prom = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + promDir.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort)
-                    .redirectErrorStream(true).redirectOutput(promDir.resolve("prometheus.log").toFile()).start();
-            processes.add(prom);
-            LocalStoreBenchmark.awaitOk(prom, URI.create("http://127.0.0.1:" + prometheusPort + "/-/ready"));
-            URI sentQuery = URI.create("http://127.0.0.1:" + prometheusPort
-                    + "/api/v1/query?query=sum(prometheus_remote_storage_samples_total)");
+            URI sentQuery = prom.uri().resolve("/api/v1/query?query=sum(prometheus_remote_storage_samples_total)");
             long start = System.nanoTime();
             long peakRss = 0;
             long lastPrint = start;
@@ -101,6 +93,7 @@ class LocalModeScrapeBenchmark {
             long connectorRunning = du(data);
             long prometheusRunning = du(promDir.resolve("data"));
             long rssNow = rssKb(connector.pid());
+            prom.close();
             for (Process p : processes) {
                 p.destroy();
             }
@@ -120,6 +113,9 @@ class LocalModeScrapeBenchmark {
             }
             return new Figures(sent, connectorBytes, prometheusBytes, peakRss, Files.readString(dir.resolve("connector.log")));
         } finally {
+            if (prom != null) {
+                prom.close();
+            }
             for (Process p : processes) {
                 if (p.isAlive()) {
                     p.destroyForcibly().waitFor();

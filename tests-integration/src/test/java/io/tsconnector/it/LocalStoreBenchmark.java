@@ -141,17 +141,12 @@ class LocalStoreBenchmark {
     }
 
     private Server startPrometheus(Path binary) throws Exception {
-        int port = PrometheusServer.freePort();
         Path home = dir.resolve("prometheus");
-        Files.createDirectories(home);
-        Path config = home.resolve("prometheus.yml");
-        Files.writeString(config, "global:\n  scrape_interval: 1h\n");
-        Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--storage.tsdb.path=" + home.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--web.enable-remote-write-receiver")
-                .redirectErrorStream(true).redirectOutput(home.resolve("prometheus.log").toFile()).start();
-        URI base = URI.create("http://127.0.0.1:" + port);
-        awaitOk(p, base.resolve("/-/ready"));
-        return new Server("Prometheus 2.42", p, base.resolve("/api/v1/write"), base.resolve("/api/v1/read"), home.resolve("data"));
+        PrometheusServer prometheus = PrometheusServer.start(binary, "peer", home, port -> "global:\n  scrape_interval: 1h\n",
+                List.of("--web.enable-remote-write-receiver"));
+        URI base = prometheus.uri();
+        return new Server("Prometheus 2.42", prometheus.process(), base.resolve("/api/v1/write"), base.resolve("/api/v1/read"),
+                home.resolve("data"));
     }
 
     static void awaitOk(Process p, URI uri) throws Exception {

@@ -45,7 +45,6 @@ public final class PrometheusServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
-    /** The {@code prometheus} binary: {@code $PROMETHEUS_BINARY} if set, else the first one on {@code PATH}. */
     /**
      * The binary, or a skipped test outside CI when Prometheus is not installed; on CI ({@code CI=true}) its
      * absence is a failure, since CI installs it.
@@ -64,6 +63,7 @@ public final class PrometheusServer implements AutoCloseable {
         return binary.get();
     }
 
+    /** The {@code prometheus} binary: {@code $PROMETHEUS_BINARY} if set, else the first one on {@code PATH}. */
     public static Optional<Path> findBinary() {
         String explicit = System.getenv("PROMETHEUS_BINARY");
         if (explicit != null && !explicit.isBlank()) {
@@ -87,6 +87,15 @@ public final class PrometheusServer implements AutoCloseable {
      */
     public static PrometheusServer start(Path binary, String name, Path dir, IntFunction<String> config)
             throws IOException, InterruptedException {
+        return start(binary, name, dir, config, List.of());
+    }
+
+    /**
+     * Starts Prometheus like {@link #start(Path, String, Path, IntFunction)} with more flags, e.g.
+     * {@code --web.enable-remote-write-receiver}. Its TSDB is {@code dir/data}, which may hold blocks already.
+     */
+    public static PrometheusServer start(Path binary, String name, Path dir, IntFunction<String> config,
+                                         List<String> extraFlags) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         IllegalStateException failure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -94,10 +103,12 @@ public final class PrometheusServer implements AutoCloseable {
             Path configFile = dir.resolve("prometheus.yml");
             Files.writeString(configFile, config.apply(port));
             Path log = dir.resolve("prometheus-" + attempt + ".log");
-            Process process = new ProcessBuilder(binary.toString(),
+            List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
                     "--config.file=" + configFile,
                     "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port)
+                    "--web.listen-address=127.0.0.1:" + port));
+            command.addAll(extraFlags);
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -175,6 +186,23 @@ public final class PrometheusServer implements AutoCloseable {
                     + body.get("warnings"));
         }
         return Json.object(body.get("data"));
+    }
+
+    /** The {@code data} of an instant query at a time in seconds (warnings fail, as in {@link #api}). */
+    Map<String, Object> query(String promql, double timeSeconds) throws IOException, InterruptedException {
+        return api("/api/v1/query", Map.of("query", promql, "time", Double.toString(timeSeconds)));
+    }
+
+    /** The {@code data} of a range query. */
+    Map<String, Object> queryRange(String promql, double start, double end, double step)
+            throws IOException, InterruptedException {
+        return api("/api/v1/query_range", Map.of("query", promql, "start", Double.toString(start),
+                "end", Double.toString(end), "step", Double.toString(step)));
+    }
+
+    /** The process, for benchmarks that measure it (memory, disk). */
+    public Process process() {
+        return process;
     }
 
     public String logText() {

@@ -21,7 +21,6 @@ import io.tsconnector.proto.prometheus.Sample;
 import io.tsconnector.proto.prometheus.TimeSeries;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,11 +33,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,9 +45,6 @@ import org.junit.jupiter.api.Test;
  * SAMPLES answer holds, and re-encode byte for byte.
  */
 class PrometheusXorGoldenTest {
-    private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
-    private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
-    private static final Pattern LISTENING = Pattern.compile("msg=\"Listening on\" address=127\\.0\\.0\\.1:(\\d+)");
     /** Milliseconds between samples of the irregular series, cycled: each dod encoding bucket and its edges. */
     private static final long[] DELTAS = {1, 15_000, 15_000, 1, 8_191, 8_192, 8_193, 15_000, 65_535, 65_536, 131_073,
         524_287, 524_288, 524_289, 3_600_000, 7, 15_000, 14_999, 15_001, 2};
@@ -60,43 +53,33 @@ class PrometheusXorGoldenTest {
         "1.7976931348623157E308", "-1.7976931348623157E308", "42", "42", "42", "0.1", "0.2", "0.30000000000000004",
         "-1", "1e-300", "123456789.123456789", "3", "3"};
 
-    private static Process prometheus;
+    private static PrometheusServer prometheus;
     private static Path dir;
-    private static int port;
     private static long minMs;
     private static long maxMs;
     private static int expectedSamples;
 
     @BeforeAll
     static void startPrometheus() throws Exception {
-        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
-        boolean present = Files.isExecutable(PROMETHEUS) && Files.isExecutable(PROMTOOL);
-        if (ci && !present) {
-            fail("CI=true but " + PROMETHEUS + " or " + PROMTOOL + " is missing: install the Debian prometheus package");
+        Path binary = PrometheusServer.requireBinary("PrometheusXorGoldenTest");
+        Path promtool = binary.resolveSibling("promtool");
+        if (!Files.isExecutable(promtool)) {
+            fail(promtool + " is missing beside " + binary + ": the Debian prometheus package brings both");
         }
-        Assumptions.assumeTrue(present, "Prometheus is not installed; this golden test needs /usr/bin/prometheus and promtool");
         dir = Files.createTempDirectory("prometheus-golden");
         Path input = dir.resolve("golden.om");
         Files.writeString(input, openMetrics(System.currentTimeMillis() - 40L * 3_600_000L));
-        Path data = dir.resolve("data");
-        run(List.of(PROMTOOL.toString(), "tsdb", "create-blocks-from", "openmetrics", input.toString(), data.toString()));
-        Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, "global:\n  scrape_interval: 1h\n");
-        Path log = dir.resolve("prometheus.log");
-        prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config, "--storage.tsdb.path=" + data,
-                "--storage.tsdb.retention.time=100y", "--web.listen-address=127.0.0.1:0")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        port = awaitPort(log);
-        awaitReady();
+        // the blocks go where PrometheusServer keeps its TSDB
+        run(List.of(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", input.toString(),
+                dir.resolve("data").toString()));
+        prometheus = PrometheusServer.start(binary, "golden", dir, port -> "global:\n  scrape_interval: 1h\n",
+                List.of("--storage.tsdb.retention.time=100y"));
     }
 
     @AfterAll
     static void stopPrometheus() throws Exception {
         if (prometheus != null) {
-            prometheus.destroy();
-            if (!prometheus.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                prometheus.destroyForcibly().waitFor();
-            }
+            prometheus.close();
         }
         if (dir != null) {
             try (Stream<Path> paths = Files.walk(dir)) {
@@ -153,37 +136,6 @@ class PrometheusXorGoldenTest {
         assertEquals(0, p.exitValue(), () -> "promtool failed: " + readQuietly(out));
     }
 
-    private static int awaitPort(Path log) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            Matcher m = LISTENING.matcher(readQuietly(log));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            if (!prometheus.isAlive()) {
-                fail("Prometheus exited with " + prometheus.exitValue() + ": " + readQuietly(log));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("Prometheus did not report its address within 60 s: " + readQuietly(log));
-    }
-
-    private static void awaitReady() throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        for (int i = 0; i < 600; i++) {
-            try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("Prometheus was not ready within 60 s");
-    }
-
     private static String readQuietly(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
@@ -198,7 +150,7 @@ class PrometheusXorGoldenTest {
                         .addMatchers(LabelMatcher.newBuilder().setName("__name__").setType(LabelMatcher.Type.RE).setValue("golden_.*")))
                 .build();
         // Headers as the Prometheus remote-read client sends them (captures/rr-streamed-request.headers.txt in connector-proto).
-        HttpRequest http = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/read"))
+        HttpRequest http = HttpRequest.newBuilder(prometheus.uri().resolve("/api/v1/read"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(request.toByteArray())))
                 .header("Content-Encoding", "snappy").header("Accept-Encoding", "snappy")
                 .header("Content-Type", "application/x-protobuf").header("X-Prometheus-Remote-Read-Version", "0.1.0")

@@ -21,7 +21,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * PromQL through local mode gives Prometheus' own answers: Prometheus #1 scrapes itself and a small target
@@ -84,14 +83,13 @@ class RealPrometheusReadTest {
 
     @Test
     void remoteReadAnswersPromqlLikeThePrometheusThatScrapedTheData() throws Exception {
-        PrometheusReadServer.requireBinary();
         roundTrip(StorageSettings.DEFAULT.withStorage(Storage.LOCAL).withLocalPath(dir.resolve("local").toString()));
     }
 
     /** The same round trip with the connector on a real influxd ({@code --storage=influxdb}). */
     @Test
     void remoteReadFromInfluxdbAnswersPromqlLikeThePrometheusThatScrapedTheData() throws Exception {
-        PrometheusReadServer.requireBinary();
+        PrometheusServer.requireBinary("RealPrometheusReadTest");
         try (InfluxServer influx = InfluxServer.start()) {
             influx.createDatabase("promDB");
             roundTrip(StorageSettings.DEFAULT.withInfluxdb(InfluxOptions.of(influx.uri())));
@@ -99,6 +97,7 @@ class RealPrometheusReadTest {
     }
 
     private void roundTrip(StorageSettings storage) throws Exception {
+        Path binary = PrometheusServer.requireBinary("RealPrometheusReadTest");
         HttpServer target = demoTarget();
         ConnectorSettings settings = ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
                 .withDestinationLabels("PrometheusDatabaseLabel", "PrometheusTableLabel")
@@ -134,8 +133,9 @@ class RealPrometheusReadTest {
                         read_recent: true
                     """.formatted(connector.uri());
             double started = System.currentTimeMillis() / 1000.0;
-            try (PrometheusReadServer one = PrometheusReadServer.start(scraper, dir.resolve("one"), PrometheusReadServer.freePort());
-                 PrometheusReadServer two = PrometheusReadServer.start(reader, dir.resolve("two"), PrometheusReadServer.freePort())) {
+            try (PrometheusServer one = PrometheusServer.start(binary, "scraping", dir.resolve("one"),
+                        port -> scraper.replace("{{PORT}}", Integer.toString(port)));
+                 PrometheusServer two = PrometheusServer.start(binary, "reading", dir.resolve("two"), port -> reader)) {
                 Thread.sleep(22_000);
                 double[] times = {Math.floor(started) + 10.5, Math.floor(started) + 14, Math.floor(started) + 18.25};
                 awaitSent(one, times[times.length - 1] + 1);
@@ -143,7 +143,7 @@ class RealPrometheusReadTest {
                     for (double t : times) {
                         List<String> expected = canonical(one.query(q, t));
                         assertFalse(expected.isEmpty(), q + " at " + t + " has a result in the scraping Prometheus");
-                        assertEquals(expected, canonical(two.query(q, t)), q + " at " + t + "\nconnector-side Prometheus log:\n" + two.log());
+                        assertEquals(expected, canonical(two.query(q, t)), q + " at " + t + "\nconnector-side Prometheus log:\n" + two.logText());
                     }
                 }
                 for (String q : RANGE_QUERIES) {
@@ -158,7 +158,7 @@ class RealPrometheusReadTest {
     }
 
     /** Waits until Prometheus #1 has sent everything up to {@code seconds} to the connector. */
-    private static void awaitSent(PrometheusReadServer prometheus, double seconds) throws InterruptedException {
+    private static void awaitSent(PrometheusServer prometheus, double seconds) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         double sent = 0;
         while (System.nanoTime() < deadline) {
@@ -172,24 +172,28 @@ class RealPrometheusReadTest {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("Prometheus sent samples up to " + sent + " only, not " + seconds + ":\n" + prometheus.log());
+        throw new AssertionError("Prometheus sent samples up to " + sent + " only, not " + seconds + ":\n" + prometheus.logText());
     }
 
     /** One line per series and point, {@code {labels} time value}, values as parsed doubles, sorted. */
-    static List<String> canonical(JsonNode data) {
+    static List<String> canonical(Map<String, Object> data) {
         List<String> out = new ArrayList<>();
-        for (JsonNode element : data.field("result").orElseThrow().asArray()) {
-            Map<String, String> metric = new TreeMap<>();
-            element.field("metric").ifPresent(m -> m.asObject().forEach((k, v) -> metric.put(k, v.asString())));
-            element.field("value").ifPresent(v -> out.add(point(metric, v)));
-            element.field("values").ifPresent(vs -> vs.asArray().forEach(v -> out.add(point(metric, v))));
+        for (Object result : Json.array(data.get("result"))) {
+            Map<String, Object> element = Json.object(result);
+            Map<String, Object> metric = new TreeMap<>(Json.object(element.getOrDefault("metric", Map.of())));
+            if (element.containsKey("value")) {
+                out.add(point(metric, element.get("value")));
+            }
+            if (element.containsKey("values")) {
+                Json.array(element.get("values")).forEach(v -> out.add(point(metric, v)));
+            }
         }
         out.sort(null);
         return out;
     }
 
-    private static String point(Map<String, String> metric, JsonNode pair) {
-        List<JsonNode> p = pair.asArray();
-        return metric + " " + p.get(0).asNumber() + " " + Double.parseDouble(p.get(1).asString());
+    private static String point(Map<String, Object> metric, Object pair) {
+        List<Object> p = Json.array(pair);
+        return metric + " " + p.get(0) + " " + Double.parseDouble((String) p.get(1));
     }
 }

@@ -2,13 +2,13 @@ package io.tsconnector.adapters.timestream;
 
 import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.StorageException;
-import io.tsconnector.application.port.out.SeriesConsumer;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.domain.Destination;
 import io.tsconnector.domain.Labels;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SampleValidator;
+import io.tsconnector.domain.SeriesConsumer;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
 import java.lang.System.Logger.Level;
