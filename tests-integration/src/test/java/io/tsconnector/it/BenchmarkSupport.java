@@ -9,12 +9,12 @@ import java.lang.management.MemoryType;
  * baseline and their peak counters are reset; afterwards the sum of the pools' peaks minus the baseline is
  * the peak heap the measured work added (young and old generation, everything in this JVM).
  */
-final class BenchmarkSupport {
+public final class BenchmarkSupport {
     private BenchmarkSupport() {
     }
 
     /** Collects garbage, resets the peaks, returns the baseline in bytes. */
-    static long heapBaseline() {
+    public static long heapBaseline() {
         System.gc();
         System.gc();
         long used = 0;
@@ -28,7 +28,7 @@ final class BenchmarkSupport {
     }
 
     /** Sum of the heap pools' peak usage since {@link #heapBaseline()}, minus that baseline. */
-    static long heapPeakAbove(long baseline) {
+    public static long heapPeakAbove(long baseline) {
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -38,7 +38,7 @@ final class BenchmarkSupport {
         return peak - baseline;
     }
 
-    static String mib(long bytes) {
+    public static String mib(long bytes) {
         return String.format("%.1f MiB", bytes / 1048576.0);
     }
 }

@@ -21,12 +21,12 @@ import java.util.concurrent.Executors;
  * Test helper: an HTTP proxy in front of a real influxd that injects what influxd cannot produce on demand
  * (a status, 413 above a body size, a delay, a reset connection) and records what the connector sent.
  */
-final class InfluxFaultProxy implements AutoCloseable {
+public final class InfluxFaultProxy implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One request as the proxy received it. */
-    record Seen(String method, String path, String authorization, String contentEncoding, int bodyBytes) {
+    public record Seen(String method, String path, String authorization, String contentEncoding, int bodyBytes) {
     }
 
     private final URI target;
@@ -36,18 +36,18 @@ final class InfluxFaultProxy implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
 
     /** Answer every request with this status instead of forwarding it; 0 forwards. */
-    volatile int status;
+    public volatile int status;
     /** Answer 413 to a request whose body is larger; forwards the others. */
-    volatile int maxBodyBytes = Integer.MAX_VALUE;
+    public volatile int maxBodyBytes = Integer.MAX_VALUE;
     /** Wait this long before forwarding. */
-    volatile long delayMs;
+    public volatile long delayMs;
     /** Close the connection without an answer. */
-    volatile boolean reset;
+    public volatile boolean reset;
 
-    InfluxFaultProxy(URI target) throws IOException {
+    public InfluxFaultProxy(URI target) throws IOException {
         this.target = target;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
@@ -55,12 +55,12 @@ final class InfluxFaultProxy implements AutoCloseable {
         server.start();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** Back to forwarding everything. */
-    void heal() {
+    public void heal() {
         status = 0;
         maxBodyBytes = Integer.MAX_VALUE;
         delayMs = 0;

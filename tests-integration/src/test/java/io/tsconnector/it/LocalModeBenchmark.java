@@ -2,6 +2,7 @@ package io.tsconnector.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.bootstrap.Connector;
 import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.bootstrap.Storage;
@@ -10,7 +11,6 @@ import io.tsconnector.proto.prometheus.Label;
 import io.tsconnector.proto.prometheus.Sample;
 import io.tsconnector.proto.prometheus.TimeSeries;
 import io.tsconnector.proto.prometheus.WriteRequest;
-import io.tsconnector.adapters.protocol.Snappy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.tsconnector.it;
 
-import io.tsconnector.proto.Captures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
+import io.tsconnector.proto.Captures;
 import io.tsconnector.proto.prometheus.ReadRequest;
 import io.tsconnector.proto.prometheus.WriteRequest;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.tsconnector.it;
 
-import io.tsconnector.proto.Captures;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tsconnector.proto.Captures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

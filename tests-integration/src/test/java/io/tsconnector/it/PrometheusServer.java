@@ -163,7 +163,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** Calls an API endpoint such as {@code /api/v1/query} and returns its {@code data} object. */
-    Map<String, Object> api(String path, Map<String, String> params) throws IOException, InterruptedException {
+    public Map<String, Object> api(String path, Map<String, String> params) throws IOException, InterruptedException {
         String query = params.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), UTF_8) + "=" + URLEncoder.encode(e.getValue(), UTF_8))
                 .collect(Collectors.joining("&"));
@@ -189,12 +189,12 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** The {@code data} of an instant query at a time in seconds (warnings fail, as in {@link #api}). */
-    Map<String, Object> query(String promql, double timeSeconds) throws IOException, InterruptedException {
+    public Map<String, Object> query(String promql, double timeSeconds) throws IOException, InterruptedException {
         return api("/api/v1/query", Map.of("query", promql, "time", Double.toString(timeSeconds)));
     }
 
     /** The {@code data} of a range query. */
-    Map<String, Object> queryRange(String promql, double start, double end, double step)
+    public Map<String, Object> queryRange(String promql, double start, double end, double step)
             throws IOException, InterruptedException {
         return api("/api/v1/query_range", Map.of("query", promql, "start", Double.toString(start),
                 "end", Double.toString(end), "step", Double.toString(step)));

@@ -1,6 +1,5 @@
 package io.tsconnector.it;
 
-import io.tsconnector.proto.Captures;
 import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.adapters.protocol.chunks.ChunkedFrameReader;
 import io.tsconnector.adapters.protocol.chunks.XorChunkDecoder;
@@ -10,9 +9,10 @@ import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
+import io.tsconnector.proto.Captures;
+import io.tsconnector.proto.prometheus.Chunk;
 import io.tsconnector.proto.prometheus.ChunkedReadResponse;
 import io.tsconnector.proto.prometheus.ChunkedSeries;
-import io.tsconnector.proto.prometheus.Chunk;
 import io.tsconnector.proto.prometheus.LabelMatcher;
 import io.tsconnector.proto.prometheus.Query;
 import io.tsconnector.proto.prometheus.QueryResult;
@@ -124,7 +124,7 @@ public final class RemoteCalls {
     }
 
     /** The series of each of {@code queries} queries of a STREAMED_XOR_CHUNKS answer, chunks decoded. */
-    static List<List<TimeSeries>> streamed(Answer answer, int queries) {
+    public static List<List<TimeSeries>> streamed(Answer answer, int queries) {
         if (answer.status() != 200) {
             throw new AssertionError("remote read answered " + answer.status() + ": " + answer.text());
         }
@@ -159,7 +159,7 @@ public final class RemoteCalls {
     }
 
     /** The series of a remote-write request, one entry per proto entry, as the connector receives them. */
-    static List<TimeSeries> series(WriteRequest request) {
+    public static List<TimeSeries> series(WriteRequest request) {
         List<TimeSeries> out = new ArrayList<>();
         for (io.tsconnector.proto.prometheus.TimeSeries ts : request.getTimeseriesList()) {
             List<Sample> samples = new ArrayList<>();

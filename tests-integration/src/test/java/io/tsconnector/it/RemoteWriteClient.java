@@ -1,7 +1,7 @@
 package io.tsconnector.it;
 
-import io.tsconnector.proto.Captures;
 import io.tsconnector.adapters.protocol.Snappy;
+import io.tsconnector.proto.Captures;
 import io.tsconnector.proto.prometheus.Label;
 import io.tsconnector.proto.prometheus.Sample;
 import io.tsconnector.proto.prometheus.TimeSeries;
@@ -23,19 +23,19 @@ import java.util.regex.Pattern;
  * Test client of a connector: builds remote-write bodies as Prometheus sends them (snappy block of a
  * {@code prometheus.WriteRequest}), posts them, reads counters from the metrics page, finds the wire captures.
  */
-final class RemoteWriteClient {
-    static final String DATABASE_LABEL = "PrometheusDatabaseLabel";
-    static final String TABLE_LABEL = "PrometheusTableLabel";
+public final class RemoteWriteClient {
+    public static final String DATABASE_LABEL = "PrometheusDatabaseLabel";
+    public static final String TABLE_LABEL = "PrometheusTableLabel";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI connector;
 
-    RemoteWriteClient(URI connector) {
+    public RemoteWriteClient(URI connector) {
         this.connector = connector;
     }
 
     /** Posts a remote-write body with Prometheus' headers. */
-    HttpResponse<String> write(byte[] body) {
+    public HttpResponse<String> write(byte[] body) {
         HttpRequest request = HttpRequest.newBuilder(connector.resolve("/write"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Encoding", "snappy")
@@ -54,7 +54,7 @@ final class RemoteWriteClient {
     }
 
     /** The value of a counter on the connector's metrics page, 0 when the line is absent. */
-    double counter(String name, String reasonOrNull) {
+    public double counter(String name, String reasonOrNull) {
         HttpRequest request = HttpRequest.newBuilder(connector.resolve("/metrics")).GET().build();
         String page;
         try {
@@ -71,7 +71,7 @@ final class RemoteWriteClient {
     }
 
     /** One series of a write request; {@code labels} are name/value pairs besides __name__ and the destination. */
-    static TimeSeries series(String db, String table, String metric, List<String> labels, long[] times, double[] values) {
+    public static TimeSeries series(String db, String table, String metric, List<String> labels, long[] times, double[] values) {
         TimeSeries.Builder b = TimeSeries.newBuilder()
                 .addLabels(label(DATABASE_LABEL, db))
                 .addLabels(label(TABLE_LABEL, table))
@@ -90,7 +90,7 @@ final class RemoteWriteClient {
     }
 
     /** The snappy-compressed body of a write request holding {@code series}. */
-    static byte[] body(List<TimeSeries> series) {
+    public static byte[] body(List<TimeSeries> series) {
         return Snappy.compress(WriteRequest.newBuilder().addAllTimeseries(series).build().toByteArray());
     }
 

@@ -1,6 +1,5 @@
 package io.tsconnector.it;
 
-import io.tsconnector.proto.Captures;
 import static io.tsconnector.it.RemoteWriteClient.body;
 import static io.tsconnector.it.RemoteWriteClient.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +17,7 @@ import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import io.tsconnector.proto.Captures;
 import io.tsconnector.proto.prometheus.TimeSeries;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
