@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tsconnector.it.support.PrometheusServer;
 import io.tsconnector.proto.Captures;
 import java.io.IOException;
 import java.io.InputStream;

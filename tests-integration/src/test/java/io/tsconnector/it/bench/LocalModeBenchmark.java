@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,6 +7,7 @@ import io.tsconnector.bootstrap.Connector;
 import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.bootstrap.Storage;
 import io.tsconnector.bootstrap.StorageSettings;
+import io.tsconnector.it.support.RemoteCalls;
 import io.tsconnector.proto.prometheus.Label;
 import io.tsconnector.proto.prometheus.Sample;
 import io.tsconnector.proto.prometheus.TimeSeries;

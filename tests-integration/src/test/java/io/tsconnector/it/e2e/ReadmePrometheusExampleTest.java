@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,8 @@ import io.prometheus.client.Collector;
 import io.tsconnector.adapters.memory.InMemorySeriesStore;
 import io.tsconnector.bootstrap.Connector;
 import io.tsconnector.bootstrap.ConnectorSettings;
+import io.tsconnector.it.support.Json;
+import io.tsconnector.it.support.PrometheusServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

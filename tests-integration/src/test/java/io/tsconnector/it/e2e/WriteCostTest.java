@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,8 @@ import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.bootstrap.Storage;
 import io.tsconnector.bootstrap.StorageSettings;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import io.tsconnector.it.support.PrometheusServer;
+import io.tsconnector.it.support.RemoteWriteClient;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;

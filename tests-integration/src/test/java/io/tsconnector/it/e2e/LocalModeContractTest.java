@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
 import io.tsconnector.adapters.timestream.TimestreamSeriesWriter;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,7 @@ import io.tsconnector.bootstrap.InfluxOptions;
 import io.tsconnector.bootstrap.StorageSettings;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.SeriesQuery;
+import io.tsconnector.it.support.RemoteCalls;
 import io.tsconnector.proto.prometheus.Label;
 import io.tsconnector.proto.prometheus.ReadRequest;
 import io.tsconnector.proto.prometheus.Sample;

@@ -1,7 +1,7 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
-import static io.tsconnector.it.RemoteWriteClient.body;
-import static io.tsconnector.it.RemoteWriteClient.series;
+import static io.tsconnector.it.support.RemoteWriteClient.body;
+import static io.tsconnector.it.support.RemoteWriteClient.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +17,7 @@ import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import io.tsconnector.it.support.RemoteWriteClient;
 import io.tsconnector.proto.Captures;
 import io.tsconnector.proto.prometheus.TimeSeries;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.support;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

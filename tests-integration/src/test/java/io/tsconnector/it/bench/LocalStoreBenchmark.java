@@ -1,9 +1,12 @@
-package io.tsconnector.it;
+package io.tsconnector.it.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tsconnector.adapters.protocol.Snappy;
+import io.tsconnector.it.e2e.ProcessLifecycleTest;
+import io.tsconnector.it.support.PrometheusServer;
+import io.tsconnector.it.support.RemoteWriteClient;
 import io.tsconnector.proto.prometheus.LabelMatcher;
 import io.tsconnector.proto.prometheus.Query;
 import io.tsconnector.proto.prometheus.QueryResult;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -11,6 +11,7 @@ import io.tsconnector.adapters.memory.InMemorySeriesStore;
 import io.tsconnector.bootstrap.Connector;
 import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.domain.Destination;
+import io.tsconnector.it.support.PrometheusServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

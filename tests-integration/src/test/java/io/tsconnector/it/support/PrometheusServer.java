@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.support;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,7 @@ import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
+import io.tsconnector.it.support.RemoteCalls;
 import io.tsconnector.proto.Captures;
 import io.tsconnector.proto.prometheus.ReadRequest;
 import io.tsconnector.proto.prometheus.WriteRequest;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,8 @@ import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import io.tsconnector.it.support.PrometheusServer;
+import io.tsconnector.it.support.RemoteWriteClient;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,10 @@
-package io.tsconnector.it;
+package io.tsconnector.it.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tsconnector.it.e2e.ProcessLifecycleTest;
+import io.tsconnector.it.support.PrometheusServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,7 +1,7 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
-import static io.tsconnector.it.RemoteWriteClient.body;
-import static io.tsconnector.it.RemoteWriteClient.series;
+import static io.tsconnector.it.support.RemoteWriteClient.body;
+import static io.tsconnector.it.support.RemoteWriteClient.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +16,9 @@ import io.tsconnector.bootstrap.Connector;
 import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.SeriesQuery;
+import io.tsconnector.it.fake.InfluxFaultProxy;
+import io.tsconnector.it.support.RemoteCalls;
+import io.tsconnector.it.support.RemoteWriteClient;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;

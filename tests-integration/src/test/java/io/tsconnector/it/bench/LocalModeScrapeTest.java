@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +7,10 @@ import io.tsconnector.bootstrap.Connector;
 import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.bootstrap.Storage;
 import io.tsconnector.bootstrap.StorageSettings;
+import io.tsconnector.it.e2e.ProcessLifecycleTest;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import io.tsconnector.it.support.PrometheusServer;
+import io.tsconnector.it.support.RemoteWriteClient;
 import io.tsconnector.proto.prometheus.TimeSeries;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.support;
 
 import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.adapters.protocol.chunks.ChunkedFrameReader;

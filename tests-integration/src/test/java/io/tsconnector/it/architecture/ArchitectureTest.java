@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.architecture;
 
 import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,8 @@ import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.bootstrap.InfluxOptions;
 import io.tsconnector.bootstrap.Storage;
 import io.tsconnector.bootstrap.StorageSettings;
+import io.tsconnector.it.support.Json;
+import io.tsconnector.it.support.PrometheusServer;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +26,7 @@ import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import io.tsconnector.it.support.RemoteCalls;
 import io.tsconnector.proto.prometheus.ReadRequest;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

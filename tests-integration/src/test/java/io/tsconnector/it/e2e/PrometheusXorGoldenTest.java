@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,7 @@ import io.tsconnector.adapters.protocol.Snappy;
 import io.tsconnector.adapters.protocol.chunks.ChunkedFrameReader;
 import io.tsconnector.adapters.protocol.chunks.XorChunkDecoder;
 import io.tsconnector.adapters.protocol.chunks.XorChunkEncoder;
+import io.tsconnector.it.support.PrometheusServer;
 import io.tsconnector.proto.prometheus.Chunk;
 import io.tsconnector.proto.prometheus.ChunkedReadResponse;
 import io.tsconnector.proto.prometheus.ChunkedSeries;

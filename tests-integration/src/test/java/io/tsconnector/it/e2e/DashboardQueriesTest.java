@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,9 @@ import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.bootstrap.Storage;
 import io.tsconnector.bootstrap.StorageSettings;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import io.tsconnector.it.support.Json;
+import io.tsconnector.it.support.PrometheusServer;
+import io.tsconnector.it.support.RemoteWriteClient;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.fake;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

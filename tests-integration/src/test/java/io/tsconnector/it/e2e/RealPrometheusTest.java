@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +13,8 @@ import io.tsconnector.domain.Labels;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
+import io.tsconnector.it.support.Json;
+import io.tsconnector.it.support.PrometheusServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.tsconnector.it;
+package io.tsconnector.it.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,6 +13,8 @@ import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
+import io.tsconnector.it.support.BenchmarkSupport;
+import io.tsconnector.it.support.RemoteCalls;
 import io.tsconnector.proto.prometheus.ReadRequest;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
