@@ -46,7 +46,7 @@ public final class Connector implements AutoCloseable {
         checkListenAddressFree(settings.listenAddress());
         CollectorRegistry registry = new CollectorRegistry(true);
         ConnectorMetrics metrics = metrics(registry);
-        StorageWiring.Store store = StorageWiring.build(settings.storage(), registry, metrics);
+        StorageWiring.Store store = StorageWiring.build(settings.storage(), settings.caches(), registry, metrics);
         try {
             if (store.bytesOnDisk() != null) {
                 storageBytesGauge(store.bytesOnDisk()).register(registry);

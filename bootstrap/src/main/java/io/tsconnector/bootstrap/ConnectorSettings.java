@@ -21,7 +21,20 @@ public record ConnectorSettings(
         WritePolicy writePolicy,
         LogSettings log,
         StorageSettings storage,
-        Limits limits) {
+        Limits limits,
+        CacheSettings caches) {
+
+    public ConnectorSettings {
+        caches = java.util.Objects.requireNonNullElse(caches, CacheSettings.DEFAULT);
+    }
+
+    /** Settings with the default cache sizes. */
+    public ConnectorSettings(String databaseLabel, String tableLabel, String defaultDatabase, String defaultTable,
+                             InetSocketAddress listenAddress, String telemetryPath, WritePolicy writePolicy,
+                             LogSettings log, StorageSettings storage, Limits limits) {
+        this(databaseLabel, tableLabel, defaultDatabase, defaultTable, listenAddress, telemetryPath, writePolicy, log,
+                storage, limits, CacheSettings.DEFAULT);
+    }
 
     /** Settings with every default (storage timestream), listening on the given address. */
     public static ConnectorSettings defaults(InetSocketAddress listen) {
@@ -31,27 +44,32 @@ public record ConnectorSettings(
 
     public ConnectorSettings withDestinationLabels(String database, String table) {
         return new ConnectorSettings(database, table, defaultDatabase, defaultTable, listenAddress, telemetryPath,
-                writePolicy, log, storage, limits);
+                writePolicy, log, storage, limits, caches);
     }
 
     public ConnectorSettings withDefaultDestination(String database, String table) {
         return new ConnectorSettings(databaseLabel, tableLabel, database, table, listenAddress, telemetryPath,
-                writePolicy, log, storage, limits);
+                writePolicy, log, storage, limits, caches);
     }
 
     public ConnectorSettings withWritePolicy(WritePolicy policy) {
         return new ConnectorSettings(databaseLabel, tableLabel, defaultDatabase, defaultTable, listenAddress,
-                telemetryPath, policy, log, storage, limits);
+                telemetryPath, policy, log, storage, limits, caches);
     }
 
     public ConnectorSettings withLimits(Limits newLimits) {
         return new ConnectorSettings(databaseLabel, tableLabel, defaultDatabase, defaultTable, listenAddress,
-                telemetryPath, writePolicy, log, storage, newLimits);
+                telemetryPath, writePolicy, log, storage, newLimits, caches);
     }
 
     public ConnectorSettings withStorage(StorageSettings newStorage) {
         return new ConnectorSettings(databaseLabel, tableLabel, defaultDatabase, defaultTable, listenAddress,
-                telemetryPath, writePolicy, log, newStorage, limits);
+                telemetryPath, writePolicy, log, newStorage, limits, caches);
+    }
+
+    public ConnectorSettings withCaches(CacheSettings newCaches) {
+        return new ConnectorSettings(databaseLabel, tableLabel, defaultDatabase, defaultTable, listenAddress,
+                telemetryPath, writePolicy, log, storage, limits, newCaches);
     }
 
     /**

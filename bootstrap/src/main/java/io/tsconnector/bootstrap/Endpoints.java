@@ -13,8 +13,11 @@ record Endpoints(InboundPipeline pipeline, DestinationResolver destinations) {
     static Endpoints wire(ConnectorSettings settings, SeriesWriter writer, SeriesReader reader, ConnectorMetrics metrics) {
         DestinationResolver destinations = new DestinationResolver(settings.databaseLabel(), settings.tableLabel(),
                 settings.defaultDatabase(), settings.defaultTable());
-        InboundPipeline pipeline = new InboundPipeline(new WriteSeriesService(destinations, settings.writePolicy(), writer),
-                new ReadSeriesService(destinations, reader), metrics, settings.limits());
+        CacheSettings caches = settings.caches();
+        WriteSeriesService writes = new WriteSeriesService(destinations, settings.writePolicy(), writer, caches.writeSeries());
+        metrics.watchCache("write_series", writes.cache());
+        InboundPipeline pipeline = new InboundPipeline(writes, new ReadSeriesService(destinations, reader), metrics,
+                settings.limits(), InboundPipeline.DEFAULT_MAX_IN_FLIGHT, caches.remoteWriteLabels());
         return new Endpoints(pipeline, destinations);
     }
 }

@@ -71,7 +71,7 @@ public final class LambdaEntry implements RequestHandler<APIGatewayV2HTTPEvent, 
         JulBridge.installIfNeeded(settings.log());
         StorageWiring.Store store;
         try {
-            store = StorageWiring.build(settings.storage(), new CollectorRegistry(), new ConnectorMetrics(new CollectorRegistry()));
+            store = StorageWiring.build(settings.storage(), settings.caches(), new CollectorRegistry(), new ConnectorMetrics(new CollectorRegistry()));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Cannot open the " + settings.storage().storage().text() + " storage", e);
             return cannotServe(500, "cannot open the " + settings.storage().storage().text() + " storage: " + e.getMessage());

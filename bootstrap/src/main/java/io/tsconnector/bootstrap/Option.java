@@ -32,7 +32,7 @@ record Option<T>(String name, List<String> aliases, List<String> variables, Grou
     /** The groups of {@code --help} and of the README's table, in their order. */
     enum Group {
         GENERAL("Flags"), WEB("Web"), LOGGING("Logging"), STORAGE("Storage"), TIMESTREAM("Timestream"),
-        INFLUXDB("InfluxDB"), LOCAL("Local"), LIMITS("Limits");
+        INFLUXDB("InfluxDB"), LOCAL("Local"), LIMITS("Limits"), CACHES("Caches");
 
         final String title;
 

@@ -1,5 +1,6 @@
 package io.tsconnector.bootstrap;
 
+import static io.tsconnector.bootstrap.Option.Group.CACHES;
 import static io.tsconnector.bootstrap.Option.Group.GENERAL;
 import static io.tsconnector.bootstrap.Option.Group.INFLUXDB;
 import static io.tsconnector.bootstrap.Option.Group.LIMITS;
@@ -195,6 +196,23 @@ final class Options {
             .group(LIMITS).defaultValue(Long.toString(Limits.DEFAULT.maxReadSamples()))
             .help("Most samples one SAMPLES read response may hold; more gives 400. Streamed reads have no such limit."));
 
+    // ---- Caches: each owned by the object that uses it, two generations, exported as timestream_connector_cache_*
+    static final Option<Integer> CACHE_REMOTE_WRITE_LABELS = add(Option.flag("cache.remote-write-labels", Parser.integer(0))
+            .variable("cache_remote_write_labels").group(CACHES)
+            .defaultValue(Integer.toString(CacheSettings.DEFAULT.remoteWriteLabels()))
+            .help("Label sets of remote write 1.0 reused by their wire bytes instead of decoded again "
+                    + "(cache=\"remote_write_labels\"); 0 turns the cache off."));
+    static final Option<Integer> CACHE_WRITE_SERIES = add(Option.flag("cache.write-series", Parser.integer(0))
+            .variable("cache_write_series").group(CACHES)
+            .defaultValue(Integer.toString(CacheSettings.DEFAULT.writeSeries()))
+            .help("Series whose destination and label checks are remembered (cache=\"write_series\"); 0 turns the "
+                    + "cache off."));
+    static final Option<Integer> CACHE_TIMESTREAM_SERIES = add(Option.flag("cache.timestream-series", Parser.integer(0))
+            .variable("cache_timestream_series").group(CACHES)
+            .defaultValue(Integer.toString(CacheSettings.DEFAULT.timestreamSeries()))
+            .help("--storage=timestream or local: series whose prepared record attributes are kept "
+                    + "(cache=\"timestream_series\"); 0 turns the cache off."));
+
     private static InfluxOptions influxdb(OptionValues v) {
         return new InfluxOptions(v.get(INFLUXDB_URL), orEmpty(v.get(INFLUXDB_RETENTION_POLICY)),
                 orEmpty(v.get(INFLUXDB_TOKEN_FILE)), orEmpty(v.get(INFLUXDB_USERNAME)), orEmpty(v.get(INFLUXDB_PASSWORD_FILE)),
@@ -222,7 +240,9 @@ final class Options {
                 v.get(QUERY_ENDPOINT), v.get(MAX_READ_RETRIES), v.get(MAX_WRITE_RETRIES), v.get(WRITE_CONCURRENCY),
                 v.get(LOCAL_PATH), v.get(LOCAL_CREATE_TABLES), v.get(LOCAL_RETENTION), influxdb(v));
         Limits limits = new Limits(v.get(MAX_REQUEST_BYTES), v.get(READ_MAX_SAMPLES));
+        CacheSettings caches = new CacheSettings(v.get(CACHE_REMOTE_WRITE_LABELS), v.get(CACHE_WRITE_SERIES),
+                v.get(CACHE_TIMESTREAM_SERIES));
         return new ConnectorSettings(v.get(DATABASE_LABEL), v.get(TABLE_LABEL), v.get(DEFAULT_DATABASE),
-                v.get(DEFAULT_TABLE), v.get(LISTEN_ADDRESS), v.get(TELEMETRY_PATH), policy, log, storage, limits);
+                v.get(DEFAULT_TABLE), v.get(LISTEN_ADDRESS), v.get(TELEMETRY_PATH), policy, log, storage, limits, caches);
     }
 }

@@ -11,7 +11,6 @@ import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
 import io.tsconnector.adapters.timestream.TimestreamSeriesWriter;
 import io.tsconnector.adapters.timestreamlocal.LocalTimestream;
 import io.tsconnector.application.NeverRetryException;
-import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
 import java.util.List;
@@ -32,13 +31,14 @@ final class StorageWiring {
     private StorageWiring() {
     }
 
-    static Store build(StorageSettings s, CollectorRegistry registry, ConnectorMetrics metrics) {
-        Store store = buildStore(s, registry, metrics);
+    static Store build(StorageSettings s, CacheSettings caches, CollectorRegistry registry, ConnectorMetrics metrics) {
+        Store store = buildStore(s, caches, registry, metrics);
         return new Store(new StoredSamplesWriter(store.writer(), registry), store.reader(), store.resources(),
                 store.bytesOnDisk());
     }
 
-    private static Store buildStore(StorageSettings s, CollectorRegistry registry, ConnectorMetrics metrics) {
+    private static Store buildStore(StorageSettings s, CacheSettings caches, CollectorRegistry registry,
+                                    ConnectorMetrics metrics) {
         return switch (s.storage()) {
             case MEMORY -> {
                 InMemorySeriesStore store = new InMemorySeriesStore();
@@ -49,7 +49,7 @@ final class StorageWiring {
                 StorageCallMetrics calls = new StorageCallMetrics(registry, TimedLocalClients.WRITE_RECORDS,
                         TimedLocalClients.QUERY);
                 Store store = timestream(TimedLocalClients.write(local.writeClient(), calls),
-                        TimedLocalClients.query(local.queryClient(), calls), s, local, registry, metrics);
+                        TimedLocalClients.query(local.queryClient(), calls), s, caches, local, registry, metrics);
                 SeriesReader reader = s.localCreateTables() ? emptyUntilWritten(store.reader()) : store.reader();
                 yield new Store(store.writer(), reader, store.resources(), local::sizeOnDiskBytes);
             }
@@ -58,7 +58,7 @@ final class StorageWiring {
                         TimedLocalClients.QUERY));
                 yield timestream(TimestreamClients.write(s.region(), s.writeEndpoint(), s.maxWriteRetries(), calls),
                         TimestreamClients.query(s.region(), s.queryEndpoint(), s.maxReadRetries(),
-                                TimestreamClients.DEFAULT_QUERY_TIMEOUT, calls), s, () -> { }, registry, metrics);
+                                TimestreamClients.DEFAULT_QUERY_TIMEOUT, calls), s, caches, () -> { }, registry, metrics);
             }
             case INFLUXDB -> {
                 InfluxHttp http = new InfluxHttp(s.influxdb().resolve(s, System.getenv()),
@@ -104,12 +104,14 @@ final class StorageWiring {
     }
 
     private static Store timestream(TimestreamWriteClient write, TimestreamQueryClient query, StorageSettings s,
-                                    AutoCloseable extra, CollectorRegistry registry, ConnectorMetrics metrics) {
+                                    CacheSettings caches, AutoCloseable extra, CollectorRegistry registry,
+                                    ConnectorMetrics metrics) {
         keepAliveConnections(s.writeConcurrency());
-        TimestreamSeriesWriter writer = new TimestreamSeriesWriter(write,
-                TimestreamSeriesWriter.Settings.of(s.writeConcurrency()).withMeter(new TimestreamWriteMetrics(registry)));
-        BoundedCache<?, ?> series = writer.seriesCache();
-        metrics.watchCache("timestream_series", series::hits, series::misses, series::size);
+        TimestreamSeriesWriter.Settings defaults = TimestreamSeriesWriter.Settings.of(s.writeConcurrency());
+        TimestreamSeriesWriter writer = new TimestreamSeriesWriter(write, new TimestreamSeriesWriter.Settings(
+                defaults.concurrency(), defaults.maxPendingCalls(), caches.timestreamSeries(),
+                new TimestreamWriteMetrics(registry)));
+        metrics.watchCache("timestream_series", writer.seriesCache());
         TimestreamSeriesReader reader = new TimestreamSeriesReader(query);
         return new Store(writer, reader, () -> {
             writer.close();

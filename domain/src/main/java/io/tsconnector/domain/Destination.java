@@ -4,10 +4,10 @@ package io.tsconnector.domain;
 public record Destination(String database, String table) {
     public Destination {
         if (database == null || database.isEmpty()) {
-            throw new IllegalArgumentException("destination database must not be empty (table '" + table + "')");
+            throw new DomainException("destination database must not be empty (table '" + table + "')");
         }
         if (table == null || table.isEmpty()) {
-            throw new IllegalArgumentException("destination table must not be empty (database '" + database + "')");
+            throw new DomainException("destination table must not be empty (database '" + database + "')");
         }
     }
 

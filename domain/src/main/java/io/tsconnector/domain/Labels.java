@@ -44,7 +44,7 @@ public final class Labels implements Iterable<Label>, Comparable<Labels> {
     /** Builds labels from alternating names and values: {@code of("__name__", "up", "job", "x")}. */
     public static Labels of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("odd number of name/value strings: " + namesAndValues.length);
+            throw new DomainException("odd number of name/value strings: " + namesAndValues.length);
         }
         String[] n = new String[namesAndValues.length / 2];
         String[] v = new String[n.length];
@@ -71,7 +71,7 @@ public final class Labels implements Iterable<Label>, Comparable<Labels> {
      * Builds labels from the first {@code count} entries of two parallel arrays, which this method may
      * reorder and keeps no reference to.
      *
-     * @throws IllegalArgumentException on a duplicate label name, a null or empty name
+     * @throws DomainException on a duplicate label name, a null or empty name
      */
     public static Labels fromArrays(String[] names, String[] values, int count) {
         int kept = 0;
@@ -80,10 +80,10 @@ public final class Labels implements Iterable<Label>, Comparable<Labels> {
             String name = names[i];
             String value = values[i];
             if (name == null || name.isEmpty()) {
-                throw new IllegalArgumentException("empty label name (value '" + value + "')");
+                throw new DomainException("empty label name (value '" + value + "')");
             }
             if (value == null) {
-                throw new IllegalArgumentException("null value for label " + name);
+                throw new DomainException("null value for label " + name);
             }
             if (value.isEmpty()) {
                 continue;
@@ -105,7 +105,7 @@ public final class Labels implements Iterable<Label>, Comparable<Labels> {
         }
         for (int i = 1; i < kept; i++) {
             if (n[i - 1].equals(n[i])) {
-                throw new IllegalArgumentException("duplicate label name " + n[i]);
+                throw new DomainException("duplicate label name " + n[i]);
             }
         }
         return new Labels(n, v);

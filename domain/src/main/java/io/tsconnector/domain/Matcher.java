@@ -24,7 +24,7 @@ public final class Matcher {
             try {
                 this.pattern = Pattern.compile("^(?:" + this.value + ")$");
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException(
+                throw new DomainException(
                         "invalid regular expression in matcher " + name + type.symbol() + "\"" + this.value + "\": "
                                 + e.getDescription(), e);
             }

@@ -14,8 +14,4 @@ public record QueryHints(long stepMs, String func, long startMs, long endMs, Lis
         func = func == null ? "" : func;
         grouping = List.copyOf(grouping);
     }
-
-    public boolean isEmpty() {
-        return this.equals(NONE);
-    }
 }

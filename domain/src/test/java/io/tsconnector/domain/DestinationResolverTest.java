@@ -27,6 +27,8 @@ class DestinationResolverTest {
         DomainException db = assertThrows(DomainException.class, () -> labelsOnly.forSeries(Labels.of("__name__", "up", "tbl", "t")));
         assertEquals(ErrorName.MISSING_DATABASE_WITH_WRITE, db.errorName());
         assertTrue(db.getMessage().startsWith("MissingDatabaseWithWriteError: "), db.getMessage());
+        assertEquals("MissingDatabaseWithWriteError: " + db.detail(), db.getMessage(), "the detail is the message without the name");
+        assertTrue(db.detail().contains("database label name: db"), db.detail());
         DomainException t = assertThrows(DomainException.class, () -> labelsOnly.forSeries(Labels.of("__name__", "up", "db", "d")));
         assertEquals(ErrorName.MISSING_TABLE_WITH_WRITE, t.errorName());
     }

@@ -1,12 +1,12 @@
 package io.tsconnector.application.service;
 
 import io.tsconnector.application.port.in.ReadSeriesUseCase;
-import io.tsconnector.application.port.out.SeriesConsumer;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.domain.Destination;
 import io.tsconnector.domain.DestinationResolver;
 import io.tsconnector.domain.Labels;
 import io.tsconnector.domain.Matcher;
+import io.tsconnector.domain.SeriesConsumer;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
 

@@ -1,6 +1,7 @@
 package io.tsconnector.application.service;
 
 import io.tsconnector.application.NeverRetryException;
+import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.in.WriteCommand;
 import io.tsconnector.application.port.in.WriteOutcome;
 import io.tsconnector.application.port.in.WriteSeriesUseCase;
@@ -33,8 +34,8 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     /** Examples a summary line names per reason. */
     private static final int MAX_EXAMPLES = 3;
 
-    /** Series whose checks are remembered; Prometheus sends the same series in every request. */
-    private static final int PREPARED_CACHE_ENTRIES = 200_000;
+    /** Series whose checks are remembered by default; Prometheus sends the same series in every request. */
+    public static final int DEFAULT_CACHE_ENTRIES = 200_000;
 
     /** Destinations kept as one instance each; labels decide them, so their number is bounded here. */
     private static final int MAX_CANONICAL_DESTINATIONS = 10_000;
@@ -45,8 +46,7 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     private final WritePolicy policy;
     private final SeriesWriter writer;
     /** What each recently seen series' labels decide; Prometheus sends the same series in every request. */
-    private final io.tsconnector.application.cache.BoundedCache<Labels, Prepared> prepared =
-            new io.tsconnector.application.cache.BoundedCache<>(PREPARED_CACHE_ENTRIES);
+    private final BoundedCache<Labels, Prepared> prepared;
     /** Per-series detail lines at debug, across requests: a flood of bad series must not flood the log. */
     private final LogRateLimit detailLog = new LogRateLimit(10, 1_000_000_000L);
 
@@ -65,9 +65,21 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     }
 
     public WriteSeriesService(DestinationResolver destinations, WritePolicy policy, SeriesWriter writer) {
+        this(destinations, policy, writer, DEFAULT_CACHE_ENTRIES);
+    }
+
+    /** @param cacheEntries series whose destination and checks are kept (0 disables the cache) */
+    public WriteSeriesService(DestinationResolver destinations, WritePolicy policy, SeriesWriter writer,
+                              int cacheEntries) {
         this.destinations = destinations;
         this.policy = policy;
         this.writer = writer;
+        this.prepared = new BoundedCache<>(cacheEntries);
+    }
+
+    /** The cache of what each recent series' labels decide, for its hit and miss counts. */
+    public BoundedCache<?, ?> cache() {
+        return prepared;
     }
 
     @Override
@@ -199,7 +211,7 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
         } catch (DomainException e) {
             IgnoreReason reason = e.errorName() == ErrorName.MISSING_DATABASE_WITH_WRITE
                     ? IgnoreReason.MISSING_DATABASE : IgnoreReason.MISSING_TABLE;
-            p = new Prepared(null, null, new Violation(reason, e.getMessage().substring(e.errorName().text().length() + 2)));
+            p = new Prepared(null, null, new Violation(reason, e.detail()));
         }
         return p;
     }

@@ -13,7 +13,7 @@ import io.tsconnector.domain.Label;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SeriesQuery;
-import io.tsconnector.it.PrometheusServer;
+import io.tsconnector.it.support.PrometheusServer;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint.Phase;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.tsconnector.it.reliability;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
-import io.tsconnector.it.RemoteCalls;
+import io.tsconnector.it.support.RemoteCalls;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
 import io.tsconnector.proto.prometheus.WriteRequest;
 import java.io.IOException;

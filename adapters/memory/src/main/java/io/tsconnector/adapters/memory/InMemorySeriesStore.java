@@ -1,13 +1,13 @@
 package io.tsconnector.adapters.memory;
 
 import io.tsconnector.application.StorageException;
-import io.tsconnector.application.port.out.SeriesConsumer;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
 import io.tsconnector.application.port.out.StoreResult;
 import io.tsconnector.domain.Destination;
 import io.tsconnector.domain.Labels;
 import io.tsconnector.domain.Sample;
+import io.tsconnector.domain.SeriesConsumer;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
 import java.util.ArrayList;

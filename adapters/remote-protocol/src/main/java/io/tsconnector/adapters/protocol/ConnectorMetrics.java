@@ -7,11 +7,11 @@ import io.prometheus.client.CounterMetricFamily;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.GaugeMetricFamily;
 import io.prometheus.client.Histogram;
+import io.tsconnector.application.cache.CacheCounters;
 import io.tsconnector.domain.IgnoreReason;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongSupplier;
 
 /**
  * Adapter-side telemetry with the upstream connector's metric names, so existing dashboards keep
@@ -28,7 +28,7 @@ public final class ConnectorMetrics {
     private final Counter rejected;
     private final List<WatchedCache> caches = new CopyOnWriteArrayList<>();
 
-    private record WatchedCache(String name, LongSupplier hits, LongSupplier misses, LongSupplier entries) {
+    private record WatchedCache(String name, CacheCounters cache) {
     }
 
     public ConnectorMetrics(CollectorRegistry registry) {
@@ -85,8 +85,8 @@ public final class ConnectorMetrics {
     }
 
     /** Exports the counters of a cache of the connector (inbound or outbound), under its {@code cache} label. */
-    public void watchCache(String name, LongSupplier hits, LongSupplier misses, LongSupplier entries) {
-        caches.add(new WatchedCache(name, hits, misses, entries));
+    public void watchCache(String name, CacheCounters cache) {
+        caches.add(new WatchedCache(name, cache));
     }
 
     /** Reads the caches' own counters at scrape time, so a lookup costs no metric update. */
@@ -100,9 +100,9 @@ public final class ConnectorMetrics {
             GaugeMetricFamily entries = new GaugeMetricFamily("timestream_connector_cache_entries",
                     "Entries held by a cache, by cache.", List.of("cache"));
             for (WatchedCache c : caches) {
-                hits.addMetric(List.of(c.name()), c.hits().getAsLong());
-                misses.addMetric(List.of(c.name()), c.misses().getAsLong());
-                entries.addMetric(List.of(c.name()), c.entries().getAsLong());
+                hits.addMetric(List.of(c.name()), c.cache().hits());
+                misses.addMetric(List.of(c.name()), c.cache().misses());
+                entries.addMetric(List.of(c.name()), c.cache().size());
             }
             return List.of(hits, misses, entries);
         }

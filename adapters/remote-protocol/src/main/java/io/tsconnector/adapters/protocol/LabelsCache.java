@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * series. Lookups take no lock: an entry's bytes, offset, length and labels are written before its table slot
  * is published (release/acquire), and a generation only grows by copying into a new one.
  */
-final class LabelsCache {
+final class LabelsCache implements io.tsconnector.application.cache.CacheCounters {
     /** Bytes kept per generation at most, whatever the number of entries. */
     private static final int MAX_GENERATION_BYTES = 64 << 20;
     /** Label lists longer than this are decoded every time rather than cached. */
@@ -94,17 +94,20 @@ final class LabelsCache {
         return labels;
     }
 
-    long hits() {
+    @Override
+    public long hits() {
         return hits.sum();
     }
 
-    long misses() {
+    @Override
+    public long misses() {
         return misses.sum();
     }
 
     /** Entries held now, both generations (an entry moved back to the young one may be counted twice). */
-    long entries() {
-        return (long) young.count + old.count;
+    @Override
+    public int size() {
+        return young.count + old.count;
     }
 
     /**

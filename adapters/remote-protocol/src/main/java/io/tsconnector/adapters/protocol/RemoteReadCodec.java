@@ -1,6 +1,7 @@
 package io.tsconnector.adapters.protocol;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.tsconnector.domain.DomainException;
 import io.tsconnector.domain.MatchType;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.QueryHints;
@@ -60,7 +61,7 @@ public final class RemoteReadCodec {
             };
             try {
                 matchers.add(new Matcher(type, m.getName(), m.getValue()));
-            } catch (IllegalArgumentException e) {
+            } catch (DomainException e) {
                 throw ProtocolException.badRequest("query " + index + ": " + e.getMessage());
             }
         }

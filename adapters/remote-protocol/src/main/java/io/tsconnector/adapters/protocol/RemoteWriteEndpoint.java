@@ -46,8 +46,7 @@ public final class RemoteWriteEndpoint {
         this.limits = limits;
         this.decoder = new WriteRequestDecoder(labelsCacheEntries);
         if (decoder.cache() != null) {
-            LabelsCache cache = decoder.cache();
-            metrics.watchCache("remote_write_labels", cache::hits, cache::misses, cache::entries);
+            metrics.watchCache("remote_write_labels", decoder.cache());
         }
     }
 

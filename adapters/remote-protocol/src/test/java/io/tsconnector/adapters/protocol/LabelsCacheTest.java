@@ -75,7 +75,7 @@ class LabelsCacheTest {
                     assertEquals(labels(k), get(c, k, 1), "a series used all along stays (" + k + " at " + i + ")");
                 }
             }
-            assertTrue(c.entries() <= 1_000 + 100, "entries " + c.entries());
+            assertTrue(c.size() <= 1_000 + 100, "entries " + c.size());
         }
         assertNull(get(c, 5_000, 0), "a series not used for long is gone");
     }

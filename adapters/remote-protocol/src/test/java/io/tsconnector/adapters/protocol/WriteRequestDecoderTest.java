@@ -128,7 +128,7 @@ class WriteRequestDecoderTest {
                 assertEquals(true, cache.hits() > hitsBefore, "the series sent in every request stay cached");
             }
         }
-        assertEquals(true, cache.entries() <= 100, "bounded: " + cache.entries());
+        assertEquals(true, cache.size() <= 100, "bounded: " + cache.size());
         assertEquals(true, cache.misses() >= missesAfterFirst + 1000, "every new series is a miss");
     }
 }

@@ -201,6 +201,17 @@ public final class LocalTimestream implements AutoCloseable {
         queryEngine.forceEmptyFirstPage = on;
     }
 
+    /**
+     * Makes every page of a query answer hold at most {@code rows} rows (default and upper bound: Timestream's
+     * page of {@value TimestreamRules#MAX_ROWS_PER_PAGE} rows), so a reader's paging is exercised by small data.
+     */
+    public void pageRows(int rows) {
+        if (rows < 1 || rows > TimestreamRules.MAX_ROWS_PER_PAGE) {
+            throw new IllegalArgumentException("rows per page must be 1 to " + TimestreamRules.MAX_ROWS_PER_PAGE + ": " + rows);
+        }
+        queryEngine.pageRows = rows;
+    }
+
     /** How long a query may run from its first to its last page before it is cancelled with an error. */
     public void queryTimeout(Duration timeout) {
         queryEngine.queryTimeout = timeout;

@@ -52,6 +52,8 @@ final class QueryEngine {
     private final H2Store store;
     private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
     volatile boolean forceEmptyFirstPage;
+    /** Rows of a page at most, whatever the request asks: small pages make tests exercise the paging. */
+    volatile int pageRows = TimestreamRules.MAX_ROWS_PER_PAGE;
     /** How long a query may run, from its first page to its last, before it is cancelled with an error. */
     volatile Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 
@@ -253,6 +255,7 @@ final class QueryEngine {
             }
             maxRows = request.maxRows();
         }
+        maxRows = Math.min(maxRows, pageRows);
         expireCursors();
         if (request.nextToken() != null) {
             return nextPage(request.nextToken(), sql, maxRows);

@@ -204,4 +204,19 @@ class QueryTest {
         assertNull(second.nextToken());
         assertEquals(List.of(), queryAll(q, "SELECT 1 FROM \"db\".\"metrics\" WHERE \"instance\" = 'none'"));
     }
+
+    @Test
+    void aPageSizeSettingSplitsEveryAnswerIntoPagesOfThatManyRows() {
+        ts.pageRows(2);
+        String sql = "SELECT measure_value::double FROM \"db\".\"metrics\" ORDER BY measure_value::double";
+        QueryResponse first = q.query(QueryRequest.builder().queryString(sql).build());
+        assertEquals(2, first.rows().size());
+        assertNotNull(first.nextToken());
+        QueryResponse asked = q.query(QueryRequest.builder().queryString(sql).maxRows(1).build());
+        assertEquals(1, asked.rows().size(), "a smaller maxRows of the request still applies");
+        assertEquals(List.of("1.0", "2.0", "3.0", "4.0", "5.0", "6.0", "7.0"),
+                queryAll(q, sql).stream().map(r -> r.get(0)).toList());
+        assertThrows(IllegalArgumentException.class, () -> ts.pageRows(0));
+        assertThrows(IllegalArgumentException.class, () -> ts.pageRows(1001));
+    }
 }

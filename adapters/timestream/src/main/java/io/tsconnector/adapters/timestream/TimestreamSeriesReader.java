@@ -2,13 +2,13 @@ package io.tsconnector.adapters.timestream;
 
 import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.StorageException;
-import io.tsconnector.application.port.out.SeriesConsumer;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.domain.Destination;
 import io.tsconnector.domain.Labels;
 import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.SampleValidator;
+import io.tsconnector.domain.SeriesConsumer;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
 import java.lang.System.Logger.Level;
@@ -180,16 +180,7 @@ public final class TimestreamSeriesReader implements SeriesReader {
         try {
             if (text.length() >= 19 && text.charAt(4) == '-' && text.charAt(10) == ' ') {
                 long day = LocalDate.of(digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10)).toEpochDay();
-                long ms = day * 86_400_000L + digits(text, 11, 13) * 3_600_000L + digits(text, 14, 16) * 60_000L
-                        + digits(text, 17, 19) * 1000L;
-                if (text.length() > 20 && text.charAt(19) == '.') {
-                    int millis = 0;
-                    for (int i = 20; i < 23; i++) {
-                        millis = millis * 10 + (i < text.length() ? text.charAt(i) - '0' : 0);
-                    }
-                    ms += millis;
-                }
-                return ms;
+                return day * 86_400_000L + millisOfDay(text);
             }
             return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
         } catch (RuntimeException e) {
@@ -207,16 +198,7 @@ public final class TimestreamSeriesReader implements SeriesReader {
             if (lastDayText != null && text.length() >= 19 && text.regionMatches(0, lastDayText, 0, 10)
                     && text.charAt(10) == ' ') {
                 try {
-                    long ms = lastDayMillis + digits(text, 11, 13) * 3_600_000L + digits(text, 14, 16) * 60_000L
-                            + digits(text, 17, 19) * 1000L;
-                    if (text.length() > 20 && text.charAt(19) == '.') {
-                        int millis = 0;
-                        for (int i = 20; i < 23; i++) {
-                            millis = millis * 10 + (i < text.length() ? digit(text, i) : 0);
-                        }
-                        ms += millis;
-                    }
-                    return ms;
+                    return lastDayMillis + millisOfDay(text);
                 } catch (RuntimeException e) {
                     return parseTime(text);
                 }
@@ -228,14 +210,23 @@ public final class TimestreamSeriesReader implements SeriesReader {
             }
             return ms;
         }
+    }
 
-        private static int digit(String s, int i) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                throw new NumberFormatException("not a digit in '" + s + "'");
+    /**
+     * The milliseconds since midnight of {@code HH:mm:ss[.fffffffff]} at index 11 of a timestamp text; digits
+     * below the millisecond are ignored, missing ones count as 0.
+     */
+    private static long millisOfDay(String text) {
+        long ms = digits(text, 11, 13) * 3_600_000L + digits(text, 14, 16) * 60_000L + digits(text, 17, 19) * 1000L;
+        if (text.length() > 20 && text.charAt(19) == '.') {
+            int end = Math.min(text.length(), 23);
+            int millis = digits(text, 20, end);
+            for (int i = end; i < 23; i++) {
+                millis *= 10;
             }
-            return c - '0';
+            ms += millis;
         }
+        return ms;
     }
 
     private static int digits(String s, int from, int to) {

@@ -1,6 +1,6 @@
 package io.tsconnector.application.port.in;
 
-import io.tsconnector.application.port.out.SeriesConsumer;
+import io.tsconnector.domain.SeriesConsumer;
 import io.tsconnector.domain.SeriesQuery;
 
 /** Inbound port: answer one remote-read query with the matching series. */

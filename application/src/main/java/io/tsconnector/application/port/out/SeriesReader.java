@@ -1,6 +1,7 @@
 package io.tsconnector.application.port.out;
 
 import io.tsconnector.domain.Destination;
+import io.tsconnector.domain.SeriesConsumer;
 import io.tsconnector.domain.SeriesQuery;
 
 /**

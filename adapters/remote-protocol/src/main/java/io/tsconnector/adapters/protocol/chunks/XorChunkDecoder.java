@@ -46,11 +46,9 @@ public final class XorChunkDecoder {
         bitPos = (offset + 2L) * 8;
         bitEnd = ((long) offset + length) * 8;
         read = 0;
-        t = 0;
-        valueBits = 0;
-        tDelta = 0;
-        leading = 0;
-        trailing = 0;
+        // the sample state starts over: the first sample is read in full, the next ones against it
+        t = tDelta = valueBits = 0;
+        leading = trailing = 0;
     }
 
     /** The sample count from the chunk header. */

@@ -1,0 +1,130 @@
+package io.tsconnector.it.fake;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Test helper: an HTTP proxy in front of a real influxd that injects what influxd cannot produce on demand
+ * (a status, 413 above a body size, a delay, a reset connection) and records what the connector sent.
+ */
+public final class InfluxFaultProxy implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** One request as the proxy received it. */
+    public record Seen(String method, String path, String authorization, String contentEncoding, int bodyBytes) {
+    }
+
+    private final URI target;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "influx-fault-proxy");
+        t.setDaemon(true);
+        return t;
+    });
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
+
+    /** Answer every request with this status instead of forwarding it; 0 forwards. */
+    public volatile int status;
+    /** Answer 413 to a request whose body is larger; forwards the others. */
+    public volatile int maxBodyBytes = Integer.MAX_VALUE;
+    /** Wait this long before forwarding. */
+    public volatile long delayMs;
+    /** Close the connection without an answer. */
+    public volatile boolean reset;
+
+    public InfluxFaultProxy(URI target) throws IOException {
+        this.target = target;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Back to forwarding everything. */
+    public void heal() {
+        status = 0;
+        maxBodyBytes = Integer.MAX_VALUE;
+        delayMs = 0;
+        reset = false;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            seen.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                    ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Content-Encoding"),
+                    body.length));
+            if (reset) {
+                return;
+            }
+            if (delayMs > 0) {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (status != 0) {
+                answer(ex, status, ("{\"error\":\"injected " + status + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            if (body.length > maxBodyBytes) {
+                answer(ex, 413, "{\"error\":\"Request Entity Too Large\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(target.resolve(ex.getRequestURI().toString()))
+                    .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+            for (String h : List.of("Content-Type", "Content-Encoding")) {
+                String v = ex.getRequestHeaders().getFirst(h);
+                if (v != null) {
+                    b.header(h, v);
+                }
+            }
+            HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            r.headers().firstValue("X-Influxdb-Error").ifPresent(v -> ex.getResponseHeaders().add("X-Influxdb-Error", v));
+            r.headers().firstValue("Content-Type").ifPresent(v -> ex.getResponseHeaders().add("Content-Type", v));
+            answer(ex, r.statusCode(), r.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void answer(HttpExchange ex, int status, byte[] body) throws IOException {
+        boolean empty = status == 204 || body.length == 0;
+        ex.sendResponseHeaders(status, empty ? -1 : body.length);
+        if (!empty) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
