@@ -112,7 +112,6 @@ public final class BoundedCache<K, V> implements CacheCounters {
         young = newGeneration();
     }
 
-    /** Lookups answered from the cache. */
     /**
      * Counts a hit served without this cache, from a copy its user keeps closer at hand (such as a value derived
      * from the key object itself), so the exported hit rate stays that of the whole lookup.
@@ -121,6 +120,12 @@ public final class BoundedCache<K, V> implements CacheCounters {
         hits.increment();
     }
 
+    /** Whether this cache keeps anything (a capacity of 0 turns it off). */
+    public boolean enabled() {
+        return generationSize > 0;
+    }
+
+    /** Lookups answered from the cache. */
     public long hits() {
         return hits.sum();
     }

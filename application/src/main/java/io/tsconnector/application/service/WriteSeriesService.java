@@ -182,7 +182,7 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
 
     private Prepared prepare(Labels labels) {
         // the decoder hands the same instance for a series in every request: read what was decided from it
-        if (labels.derived(this) instanceof Prepared p) {
+        if (prepared.enabled() && labels.derived(this) instanceof Prepared p) {
             prepared.hit();
             return p;
         }
@@ -197,7 +197,9 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
                 canonical.clear();
             }
         }
-        labels.derive(this, p);
+        if (prepared.enabled()) {
+            labels.derive(this, p);
+        }
         return p;
     }
 

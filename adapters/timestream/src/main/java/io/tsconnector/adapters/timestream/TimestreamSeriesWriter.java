@@ -186,12 +186,14 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
 
     /** The record parts of a series: from the labels instance itself when this writer prepared it before. */
     private SeriesParts parts(Labels labels) {
-        if (labels.derived(this) instanceof SeriesParts p) {
+        if (seriesParts.enabled() && labels.derived(this) instanceof SeriesParts p) {
             seriesParts.hit();
             return p;
         }
         SeriesParts p = seriesParts.get(labels, l -> new SeriesParts(l, interner));
-        labels.derive(this, p);
+        if (seriesParts.enabled()) {
+            labels.derive(this, p);
+        }
         return p;
     }
 
