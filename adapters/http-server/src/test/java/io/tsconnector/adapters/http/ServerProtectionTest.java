@@ -137,6 +137,36 @@ class ServerProtectionTest {
     }
 
     @Test
+    void moreKeptAliveConnectionsThanTheJdkDefaultStayOpenBetweenRequests() throws Exception {
+        // the JDK server closes every idle connection beyond 200 right after its answer, unannounced; the
+        // client's next request on it is then a reset
+        List<Socket> connections = new ArrayList<>();
+        try (ConnectorHttpServer server = MemoryBackedServer.start(new MemoryWiring(new InMemorySeriesStore(),
+                Limits.DEFAULT), InboundSecurity.NONE)) {
+            for (int i = 0; i < 300; i++) {
+                Socket s = new Socket("127.0.0.1", server.port());
+                s.setSoTimeout(10_000);
+                connections.add(s);
+                assertEquals(200, HttpInboundContractTest.RawHttp.exchange(s, "GET", "/-/healthy", Map.of(), new byte[0],
+                        false).status());
+            }
+            int closed = 0;
+            for (Socket s : connections) {
+                try {
+                    HttpInboundContractTest.RawHttp.exchange(s, "GET", "/-/ready", Map.of(), new byte[0], false);
+                } catch (IOException | RuntimeException e) {
+                    closed++;
+                }
+            }
+            assertEquals(0, closed, "kept-alive connections closed by the server between two requests");
+        } finally {
+            for (Socket s : connections) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void overloadIsAnswered503WithRetryAfterNeverWithAReset() throws Exception {
         InMemorySeriesStore store = new InMemorySeriesStore();
         store.injectFailures((op, d) -> {

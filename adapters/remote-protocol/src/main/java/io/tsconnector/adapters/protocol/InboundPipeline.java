@@ -61,10 +61,20 @@ public final class InboundPipeline {
         this(writes, reads, metrics, limits, DEFAULT_MAX_IN_FLIGHT, RemoteWriteEndpoint.DEFAULT_LABELS_CACHE_ENTRIES);
     }
 
-    /** A pipeline whose decoding budget is 4 requests of the largest decompressed size (128 MiB by default). */
+    /** A pipeline whose decoding budget follows the JVM's heap, see {@link #decodingBudget}. */
     public InboundPipeline(WriteSeriesUseCase writes, ReadSeriesUseCase reads, ConnectorMetrics metrics, Limits limits,
                            int maxInFlight, int labelsCacheEntries) {
-        this(writes, reads, metrics, limits, maxInFlight, labelsCacheEntries, 4L * limits.maxDecodedBytes());
+        this(writes, reads, metrics, limits, maxInFlight, labelsCacheEntries,
+                decodingBudget(limits, Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * Decompressed bytes decoded at once by default: an eighth of the heap, since a request takes about three to
+     * four times its decompressed size in heap while it is decoded and written; at least one request of the
+     * largest size, at most four (128 MiB with the default limit). With {@code -Xmx512m}: 64 MiB.
+     */
+    public static long decodingBudget(Limits limits, long maxHeapBytes) {
+        return Math.max(limits.maxDecodedBytes(), Math.min(4L * limits.maxDecodedBytes(), maxHeapBytes / 8));
     }
 
     /**

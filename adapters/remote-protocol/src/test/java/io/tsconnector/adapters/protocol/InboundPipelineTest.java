@@ -79,4 +79,13 @@ class InboundPipelineTest {
                 + " not a WriteRequest");
         assertEquals(1.0, registry.getSampleValue("timestream_connector_requests_rejected_total"));
     }
+
+    @Test
+    void theDefaultDecodingBudgetFollowsTheHeapBetweenOneAndFourLargestRequests() {
+        Limits limits = Limits.DEFAULT;
+        long mib = 1 << 20;
+        assertEquals(32 * mib, InboundPipeline.decodingBudget(limits, 128 * mib), "a small heap still takes one request");
+        assertEquals(64 * mib, InboundPipeline.decodingBudget(limits, 512 * mib), "an eighth of the heap");
+        assertEquals(128 * mib, InboundPipeline.decodingBudget(limits, 6L << 30), "at most four largest requests");
+    }
 }
