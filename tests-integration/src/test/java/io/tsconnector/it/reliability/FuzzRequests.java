@@ -69,7 +69,7 @@ final class FuzzRequests {
             s = seeds.get(pick);
         } else {
             Kind kind = Kind.values()[pick - seeds.size()];
-            s = new Seed(kind, "generated-" + kind.name().toLowerCase(java.util.Locale.ROOT), generated(kind, r));
+            s = new Seed(kind, "generated-" + kind.name().toLowerCase(java.util.Locale.ROOT), generated(kind, r, i));
         }
         StringBuilder what = new StringBuilder(s.name());
         byte[] pb = s.pb();
@@ -179,16 +179,26 @@ final class FuzzRequests {
         }
     }
 
-    static byte[] generated(Kind kind, SplittableRandom r) {
+    /** A generated request; request {@code i}'s samples are in a time slot of their own. */
+    static byte[] generated(Kind kind, SplittableRandom r, long i) {
         return switch (kind) {
-            case WRITE_V1 -> writeV1(r, "fuzzDB", "fuzzTable", 1 + r.nextInt(20)).toByteArray();
-            case WRITE_V2 -> writeV2(r, 1 + r.nextInt(20));
+            case WRITE_V1 -> writeV1(r, "fuzzDB", "fuzzTable", 1 + r.nextInt(20), i).toByteArray();
+            case WRITE_V2 -> writeV2(r, 1 + r.nextInt(20), i);
             case READ -> read(r);
         };
     }
 
-    /** A valid write v1 request of {@code series} random series into {@code db.table}. */
+    /** A valid write v1 request of {@code series} random series into {@code db.table}, in the last minute. */
     static WriteRequest writeV1(SplittableRandom r, String db, String table, int series) {
+        return writeV1(r, db, table, series, -1);
+    }
+
+    /**
+     * The same with the samples of request {@code slot} at times of its own: generated requests pick from few
+     * series, and over a long run two would write one series and time with different values, which every store
+     * rightly refuses.
+     */
+    static WriteRequest writeV1(SplittableRandom r, String db, String table, int series, long slot) {
         WriteRequest.Builder w = WriteRequest.newBuilder();
         for (int i = 0; i < series; i++) {
             io.tsconnector.proto.prometheus.TimeSeries.Builder ts = io.tsconnector.proto.prometheus.TimeSeries.newBuilder()
@@ -197,8 +207,9 @@ final class FuzzRequests {
                     .addLabels(label("instance", "i" + r.nextInt(10)));
             int samples = 1 + r.nextInt(5);
             for (int k = 0; k < samples; k++) {
-                ts.addSamples(io.tsconnector.proto.prometheus.Sample.newBuilder().setTimestamp(NOW - 60_000 + k * 1000L + r.nextInt(1000))
-                        .setValue(r.nextDouble() * 1000));
+                // a series may come twice in one request: each series of the request has times of its own
+                long t = slot < 0 ? NOW - 60_000 + k * 1000L + r.nextInt(1000) : slotTime(slot) + i * 5L + k;
+                ts.addSamples(io.tsconnector.proto.prometheus.Sample.newBuilder().setTimestamp(t).setValue(r.nextDouble() * 1000));
             }
             w.addTimeseries(ts);
         }
@@ -208,7 +219,12 @@ final class FuzzRequests {
     private static final String DB_LABEL = FuzzStores.DATABASE_LABEL;
     private static final String TABLE_LABEL = FuzzStores.TABLE_LABEL;
 
-    private static byte[] writeV2(SplittableRandom r, int series) {
+    /** The first of the 100 milliseconds of request {@code slot} (20 series of 5 samples): from 30 hours ago on. */
+    private static long slotTime(long slot) {
+        return NOW - 30 * 3_600_000L + slot * 100;
+    }
+
+    private static byte[] writeV2(SplittableRandom r, int series, long slot) {
         io.tsconnector.proto.write.v2.Request.Builder w = io.tsconnector.proto.write.v2.Request.newBuilder()
                 .addSymbols("").addSymbols(DB_LABEL).addSymbols("fuzzDB").addSymbols(TABLE_LABEL).addSymbols("fuzzTable")
                 .addSymbols("__name__").addSymbols("job");
@@ -218,7 +234,7 @@ final class FuzzRequests {
             io.tsconnector.proto.write.v2.TimeSeries.Builder ts = io.tsconnector.proto.write.v2.TimeSeries.newBuilder()
                     .addLabelsRefs(1).addLabelsRefs(2).addLabelsRefs(3).addLabelsRefs(4).addLabelsRefs(5).addLabelsRefs(name)
                     .addLabelsRefs(6).addLabelsRefs(name);
-            ts.addSamples(io.tsconnector.proto.write.v2.Sample.newBuilder().setTimestamp(NOW - r.nextInt(60_000)).setValue(r.nextDouble()));
+            ts.addSamples(io.tsconnector.proto.write.v2.Sample.newBuilder().setTimestamp(slotTime(slot)).setValue(r.nextDouble()));
             w.addTimeseries(ts);
         }
         return w.build().toByteArray();

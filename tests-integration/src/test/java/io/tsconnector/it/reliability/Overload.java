@@ -26,6 +26,8 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,12 +64,14 @@ final class Overload {
     record Result(double sustainableSamplesPerSecond, double offeredSamplesPerSecond, long attempts, long ok, long status503,
                   long status503WithoutRetryAfter, long other, long resets, long timeouts, long p50Ms, long p99Ms, long maxMs,
                   long rssStartBytes, long rssMaxBytes, long healthChecks, long healthFailures, long healthMaxMs,
-                  long recoveryMs, long ackedSamples, long missingAckedSamples, boolean aliveAfter) {
+                  long recoveryMs, long ackedSamples, long missingAckedSamples, boolean aliveAfter,
+                  Map<String, Long> resetKinds) {
         void print(PrintStream out) {
             out.printf("overload: sustainable %.0f samples/s; offered %.0f samples/s (%.1fx) for the run%n",
                     sustainableSamplesPerSecond, offeredSamplesPerSecond, offeredSamplesPerSecond / sustainableSamplesPerSecond);
             out.printf("overload: %d requests: 2xx %d, 503 %d (%d without Retry-After), other %d, resets %d, timeouts %d%n",
                     attempts, ok, status503, status503WithoutRetryAfter, other, resets, timeouts);
+            resetKinds.forEach((kind, n) -> out.printf("overload:   reset %d x %s%n", n, kind));
             out.printf("overload: latency of answered requests p50 %d ms, p99 %d ms, max %d ms%n", p50Ms, p99Ms, maxMs);
             out.printf("overload: connector RSS %d MiB before, max %d MiB%n", rssStartBytes >> 20, rssMaxBytes >> 20);
             out.printf("overload: /-/healthy %d checks, %d failed or over 1 s, slowest %d ms%n", healthChecks, healthFailures,
@@ -77,6 +81,8 @@ final class Overload {
         }
     }
 
+    /** The JVM flags of the README's command for the Timestream path: what a user runs, so what is measured. */
+    static final List<String> JVM_FLAGS = List.of("-Xmx512m", "-XX:+UseSerialGC");
     private static final Destination DEST = new Destination("overloadDB", "overloadTable");
     private static final long T0 = System.currentTimeMillis() - 30 * 60_000L;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30); // Prometheus' remote_timeout
@@ -90,8 +96,15 @@ final class Overload {
             Path log = Path.of("target", "overload-connector.log");
             Files.createDirectories(log.getParent());
             int port = PrometheusServer.freePort();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", ProcessLifecycleTest.jar().toString(), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn",
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(JVM_FLAGS);
+            // extra JVM flags for a diagnosis (e.g. -XX:NativeMemoryTracking=summary), after the user's ones
+            for (String flag : System.getProperty("overload.jvmArgs", "").split(" ")) {
+                if (!flag.isBlank()) {
+                    command.add(flag);
+                }
+            }
+            command.addAll(List.of("-jar", ProcessLifecycleTest.jar().toString(), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn",
                     "--database-label=" + FuzzStores.DATABASE_LABEL, "--table-label=" + FuzzStores.TABLE_LABEL,
                     "--storage=timestream", "--region=us-east-1", "--write-base-endpoint=" + fake.uri(),
                     "--query-base-endpoint=" + fake.uri()));
@@ -134,6 +147,9 @@ final class Overload {
         Phase load = new Phase(http, uri, o, o.clients(), intervalNanos, acked, o.warmupClients());
         load.start();
         Thread.sleep(o.seconds() * 1000L);
+        if (Boolean.getBoolean("overload.diagnose")) {
+            diagnose(connector.pid());
+        }
         load.stopSending();
         long stoppedAt = System.nanoTime();
         long recoveryMs = -1;
@@ -164,7 +180,7 @@ final class Overload {
         return new Result(sustainable, offered, load.attempts.sum(), load.ok.sum(), load.s503.sum(), load.s503NoRetryAfter.sum(),
                 load.other.sum(), load.resets.sum(), load.timeouts.sum(), percentile(all, 50), percentile(all, 99),
                 percentile(all, 100), rssStart, rssMax.get(), health.checks.get(), health.failures.get(),
-                health.maxNanos.get() / 1_000_000, recoveryMs, ackedSamples, missing, alive);
+                health.maxNanos.get() / 1_000_000, recoveryMs, ackedSamples, missing, alive, new TreeMap<>(load.resetKinds));
     }
 
     /** Acknowledged samples the fake's engine does not hold. */
@@ -203,6 +219,8 @@ final class Overload {
         final LongAdder other = new LongAdder();
         final LongAdder resets = new LongAdder();
         final LongAdder timeouts = new LongAdder();
+        /** What the client saw instead of an answer, by exception class and message: where a reset came from. */
+        final Map<String, Long> resetKinds = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<long[]> latencyChunks = new ConcurrentLinkedQueue<>();
         private final HttpClient http;
         private final URI uri;
@@ -322,11 +340,20 @@ final class Overload {
                 return -2;
             } catch (IOException e) {
                 resets.increment();
+                resetKinds.merge(describe(e), 1L, Long::sum);
                 return -1;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return -1;
             }
+        }
+
+        private static String describe(Throwable e) {
+            StringBuilder b = new StringBuilder();
+            for (Throwable t = e; t != null && b.length() < 300; t = t.getCause()) {
+                b.append(b.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            }
+            return b.toString();
         }
 
         private WriteRequest request(int client, int k) {
@@ -400,6 +427,20 @@ final class Overload {
                     return;
                 }
             }
+        }
+    }
+
+    /** Heap, class histogram and native memory of the connector at the end of the load, in target/. */
+    private static void diagnose(long pid) throws IOException, InterruptedException {
+        Path out = Path.of("target", "overload-diagnosis.txt");
+        Files.deleteIfExists(out);
+        for (String cmd : List.of("GC.heap_info", "VM.native_memory summary", "GC.class_histogram")) {
+            List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid)));
+            c.addAll(Arrays.asList(cmd.split(" ")));
+            Process p = new ProcessBuilder(c).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+            p.waitFor(60, TimeUnit.SECONDS);
         }
     }
 

@@ -3,6 +3,8 @@ package io.tsconnector.it.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,5 +39,12 @@ class OverloadTest {
             k7.add("p99 " + r.p99Ms() + " ms without any 503: requests queue instead of being refused");
         }
         assertTrue(k7.isEmpty(), "[known defect K7: overload answered with resets/queueing, not 503] " + k7);
+    }
+
+    @Test
+    void theMeasuredJvmFlagsAreTheReadmeCommands() throws Exception {
+        String readme = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("README.md"));
+        String command = "java " + String.join(" ", Overload.JVM_FLAGS) + " -jar bootstrap/target/timestream-prometheus-connector.jar";
+        assertTrue(readme.contains(command), "README.md runs the connector as the overload runs measure it: " + command);
     }
 }

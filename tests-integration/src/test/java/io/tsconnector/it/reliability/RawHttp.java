@@ -45,7 +45,7 @@ final class RawHttp {
             } catch (IOException serverClosedEarly) {
                 // an early answer (e.g. 413 before the body) may still be readable
             }
-            return read(s.getInputStream(), start);
+            return read(s.getInputStream(), start, startsWith(request, "HEAD "));
         } catch (SocketTimeoutException e) {
             return new Answer(TIMEOUT, "", new byte[0], System.nanoTime() - start);
         } catch (IOException e) {
@@ -53,7 +53,16 @@ final class RawHttp {
         }
     }
 
-    private static Answer read(InputStream in, long start) throws IOException {
+    private static boolean startsWith(byte[] request, String prefix) {
+        return request.length >= prefix.length()
+                && new String(request, 0, prefix.length(), StandardCharsets.ISO_8859_1).equals(prefix);
+    }
+
+    /**
+     * The answer; a HEAD answer has no body (RFC 9110), and a connection cut while the body is read (the server
+     * closes a connection whose request body it did not read, which can reset it) still gives the status.
+     */
+    private static Answer read(InputStream in, long start, boolean headRequest) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int last4 = 0;
         int b;
@@ -70,16 +79,24 @@ final class RawHttp {
         }
         int status = Integer.parseInt(headText.substring(9, 12));
         String lower = headText.toLowerCase(java.util.Locale.ROOT);
-        byte[] body;
+        byte[] body = new byte[0];
         int cl = lower.indexOf("\r\ncontent-length:");
-        if (lower.contains("\r\ntransfer-encoding: chunked")) {
-            body = chunked(in);
-        } else if (cl >= 0) {
-            int end = lower.indexOf("\r\n", cl + 2);
-            long n = Long.parseLong(lower.substring(cl + 17, end).trim());
-            body = in.readNBytes((int) Math.min(n, MAX_BODY));
-        } else {
-            body = in.readNBytes(MAX_BODY);
+        try {
+            if (headRequest) {
+                body = new byte[0];
+            } else if (lower.contains("\r\ntransfer-encoding: chunked")) {
+                body = chunked(in);
+            } else if (cl >= 0) {
+                int end = lower.indexOf("\r\n", cl + 2);
+                long n = Long.parseLong(lower.substring(cl + 17, end).trim());
+                body = in.readNBytes((int) Math.min(n, MAX_BODY));
+            } else {
+                body = in.readNBytes(MAX_BODY);
+            }
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException cutWhileReadingTheBody) {
+            // the status and headers arrived: that is the answer
         }
         return new Answer(status, headText, body, System.nanoTime() - start);
     }

@@ -137,6 +137,94 @@ class ServerProtectionTest {
     }
 
     @Test
+    void moreKeptAliveConnectionsThanTheJdkDefaultStayOpenBetweenRequests() throws Exception {
+        // the JDK server closes every idle connection beyond 200 right after its answer, unannounced; the
+        // client's next request on it is then a reset
+        List<Socket> connections = new ArrayList<>();
+        try (ConnectorHttpServer server = MemoryBackedServer.start(new MemoryWiring(new InMemorySeriesStore(),
+                Limits.DEFAULT), InboundSecurity.NONE)) {
+            for (int i = 0; i < 300; i++) {
+                Socket s = new Socket("127.0.0.1", server.port());
+                s.setSoTimeout(10_000);
+                connections.add(s);
+                assertEquals(200, HttpInboundContractTest.RawHttp.exchange(s, "GET", "/-/healthy", Map.of(), new byte[0],
+                        false).status());
+            }
+            int closed = 0;
+            for (Socket s : connections) {
+                try {
+                    HttpInboundContractTest.RawHttp.exchange(s, "GET", "/-/ready", Map.of(), new byte[0], false);
+                } catch (IOException | RuntimeException e) {
+                    closed++;
+                }
+            }
+            assertEquals(0, closed, "kept-alive connections closed by the server between two requests");
+        } finally {
+            for (Socket s : connections) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void largeAnswersDoNotLeaveADirectBufferOfTheirSizeOnEveryThread() throws Exception {
+        // NIO copies a heap array into a temporary direct buffer of the array's size and keeps it cached on the
+        // thread: one 5 MB answer body written at once left 5 MB of native memory on each of up to 512 threads
+        InMemorySeriesStore store = new InMemorySeriesStore();
+        io.tsconnector.domain.Destination d = new io.tsconnector.domain.Destination("db", "t");
+        List<io.tsconnector.domain.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 400_000; i++) {
+            samples.add(new io.tsconnector.domain.Sample(i, Double.longBitsToDouble(0x3ff0000000000000L + i * 7919L)));
+        }
+        store.write(Map.of(d, List.of(new io.tsconnector.domain.TimeSeries(
+                io.tsconnector.domain.Labels.of("__name__", "m"), samples))));
+        byte[] read = io.tsconnector.adapters.protocol.Snappy.compress(io.tsconnector.proto.prometheus.ReadRequest.newBuilder()
+                .addQueries(io.tsconnector.proto.prometheus.Query.newBuilder().setStartTimestampMs(0).setEndTimestampMs(1_000_000)
+                        .addMatchers(matcher(MemoryWiring.DATABASE_LABEL, "db"))
+                        .addMatchers(matcher(MemoryWiring.TABLE_LABEL, "t"))
+                        .addMatchers(matcher("__name__", "m"))).build().toByteArray());
+        Map<String, String> headers = Map.of("Content-Encoding", "snappy", "Content-Type", "application/x-protobuf",
+                "X-Prometheus-Remote-Read-Version", "0.1.0");
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        int clients = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try (ConnectorHttpServer server = MemoryBackedServer.start(new MemoryWiring(store, Limits.DEFAULT), InboundSecurity.NONE)) {
+            long before = direct.getMemoryUsed();
+            int bodyBytes = 0;
+            List<Future<Answer>> answers = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int i = 0; i < clients; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    try (Socket s = new Socket("127.0.0.1", server.port())) {
+                        s.setSoTimeout(60_000);
+                        return HttpInboundContractTest.RawHttp.exchange(s, "POST", "/read", headers, read, false);
+                    }
+                }));
+            }
+            go.countDown();
+            for (Future<Answer> f : answers) {
+                Answer a = f.get(120, TimeUnit.SECONDS);
+                assertEquals(200, a.status());
+                bodyBytes = a.body().length;
+            }
+            long grown = direct.getMemoryUsed() - before;
+            System.out.println(clients + " answers of " + bodyBytes + " bytes at once: direct memory grew by " + grown + " bytes");
+            assertTrue(bodyBytes > 2_000_000, "answers large enough to show the cache: " + bodyBytes);
+            assertTrue(grown < 2L * bodyBytes, "direct memory grew by " + grown + " bytes for " + clients
+                    + " answers of " + bodyBytes + " bytes");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static io.tsconnector.proto.prometheus.LabelMatcher matcher(String name, String value) {
+        return io.tsconnector.proto.prometheus.LabelMatcher.newBuilder().setName(name).setValue(value).build();
+    }
+
+    @Test
     void overloadIsAnswered503WithRetryAfterNeverWithAReset() throws Exception {
         InMemorySeriesStore store = new InMemorySeriesStore();
         store.injectFailures((op, d) -> {

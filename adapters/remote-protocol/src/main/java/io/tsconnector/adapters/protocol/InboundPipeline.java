@@ -53,26 +53,42 @@ public final class InboundPipeline {
     private final ConnectorMetrics metrics;
     private final Limits limits;
     private final Semaphore inFlight;
-    /** KiB of decompressed bodies being decoded at once: bounds memory whatever the size of requests in flight. */
+    /**
+     * KiB of request bodies being read and decoded at once (the body's bytes plus its declared decompressed size):
+     * bounds memory whatever the size and number of requests in flight.
+     */
     private final Semaphore decodedKib;
+    private final int budgetKib;
     private final LogRateLimit answerLog = new LogRateLimit(20, 1_000_000_000L);
 
     public InboundPipeline(WriteSeriesUseCase writes, ReadSeriesUseCase reads, ConnectorMetrics metrics, Limits limits) {
         this(writes, reads, metrics, limits, DEFAULT_MAX_IN_FLIGHT, RemoteWriteEndpoint.DEFAULT_LABELS_CACHE_ENTRIES);
     }
 
-    /** A pipeline whose decoding budget is 4 requests of the largest decompressed size (128 MiB by default). */
+    /** A pipeline whose decoding budget follows the JVM's heap, see {@link #decodingBudget}. */
     public InboundPipeline(WriteSeriesUseCase writes, ReadSeriesUseCase reads, ConnectorMetrics metrics, Limits limits,
                            int maxInFlight, int labelsCacheEntries) {
-        this(writes, reads, metrics, limits, maxInFlight, labelsCacheEntries, 4L * limits.maxDecodedBytes());
+        this(writes, reads, metrics, limits, maxInFlight, labelsCacheEntries,
+                decodingBudget(limits, Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * Decompressed bytes decoded at once by default: an eighth of the heap, since a request takes about three to
+     * four times its decompressed size in heap while it is decoded and written; at least one request of the
+     * largest size, at most four (128 MiB with the default limit). With {@code -Xmx512m}: 64 MiB.
+     */
+    public static long decodingBudget(Limits limits, long maxHeapBytes) {
+        return Math.max(limits.maxDecodedBytes(), Math.min(4L * limits.maxDecodedBytes(), maxHeapBytes / 8));
     }
 
     /**
      * @param maxInFlight requests decoded and served at once; more are answered 503 with Retry-After
      * @param labelsCacheEntries label sets of remote write 1.0 kept for reuse (0 disables the cache)
-     * @param maxDecodingBytes decompressed bytes (as the snappy headers declare them) decoded at once; a request
-     *        that would go over is answered 503 with Retry-After, so memory does not grow with the size of the
-     *        requests in flight (at least the largest request allowed, {@link Limits#maxDecodedBytes()})
+     * @param maxDecodingBytes bytes of request bodies read and decoded at once: each body's own bytes (its
+     *        Content-Length from before it is read) plus the decompressed size its snappy header declares; a
+     *        request that would go over is answered 503 with Retry-After, so memory does not grow with the number
+     *        or the size of the requests in flight (at least the largest request allowed,
+     *        {@link Limits#maxDecodedBytes()}; a request needing more waits until it can take the whole budget)
      */
     public InboundPipeline(WriteSeriesUseCase writes, ReadSeriesUseCase reads, ConnectorMetrics metrics, Limits limits,
                            int maxInFlight, int labelsCacheEntries, long maxDecodingBytes) {
@@ -83,7 +99,8 @@ public final class InboundPipeline {
             throw new IllegalArgumentException("the decoding budget of " + maxDecodingBytes + " bytes is smaller than "
                     + "the largest request allowed (" + limits.maxDecodedBytes() + " bytes)");
         }
-        this.decodedKib = new Semaphore((int) Math.min(Integer.MAX_VALUE, maxDecodingBytes / 1024));
+        this.budgetKib = (int) Math.min(Integer.MAX_VALUE, maxDecodingBytes / 1024);
+        this.decodedKib = new Semaphore(budgetKib);
         this.write = new RemoteWriteEndpoint(writes, metrics, limits, labelsCacheEntries);
         this.read = new RemoteReadEndpoint(reads, limits);
         this.metrics = metrics;
@@ -135,29 +152,63 @@ public final class InboundPipeline {
     }
 
     private ProtocolResponse serve(Route route, InboundRequest request) {
-        RequestBody.Bytes body;
-        try {
-            body = request.body().read(limits.maxBodyBytes());
-        } catch (IOException e) {
-            return ProtocolResponse.text(400, "cannot read the request body: " + e.getMessage());
+        // The body's bytes count from before it is read (its Content-Length, or the largest body when the length
+        // is not declared), so hundreds of admitted uploads cannot fill the heap before any is decoded. A request
+        // needing more than the whole budget takes all of it, so it waits its turn instead of never passing.
+        int budget = budgetKib;
+        int rawKib = Math.min(budget, kib(declaredLength(request.headers()).orElse(limits.maxBodyBytes())));
+        if (!decodedKib.tryAcquire(rawKib)) {
+            return overBudget();
         }
-        int kib = decodingKib(body);
-        if (!decodedKib.tryAcquire(kib)) {
-            metrics.rejectedForOverload();
-            return StatusTable.retryLater("the connector is overloaded: too many bytes being decoded; retry later");
-        }
+        int held = rawKib;
         try {
+            RequestBody.Bytes body;
+            try {
+                body = request.body().read(limits.maxBodyBytes());
+            } catch (IOException e) {
+                return ProtocolResponse.text(400, "cannot read the request body: " + e.getMessage());
+            }
+            int needed = Math.min(budget, kib(body.length()) + decodingKib(body));
+            if (needed > held && !decodedKib.tryAcquire(needed - held)) {
+                return overBudget();
+            }
+            if (needed < held) {
+                decodedKib.release(held - needed);
+            }
+            held = needed;
             RequestHeaders headers = request.headers();
             return route == Route.WRITE ? write.handle(headers, body.bytes(), body.length())
                     : read.handle(headers, body.bytes(), body.length(), request.maxResponseBytes());
         } finally {
-            decodedKib.release(kib);
+            decodedKib.release(held);
+        }
+    }
+
+    private ProtocolResponse overBudget() {
+        metrics.rejectedForOverload();
+        return StatusTable.retryLater("the connector is overloaded: too many bytes being read and decoded; retry later");
+    }
+
+    private static int kib(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (bytes + 1023) / 1024);
+    }
+
+    /** The declared Content-Length; empty when absent (checked to be a valid number by {@link #refusal}). */
+    private static java.util.OptionalLong declaredLength(RequestHeaders headers) {
+        String declared = headers.get("Content-Length");
+        if (declared == null) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            return java.util.OptionalLong.of(Long.parseLong(declared.trim()));
+        } catch (NumberFormatException e) {
+            return java.util.OptionalLong.empty();
         }
     }
 
     /**
-     * KiB of the decoding budget a body takes: its declared decompressed length; none for a body the endpoint
-     * refuses before decompressing it (corrupt header, over the limit).
+     * KiB of the decoding budget a body takes besides its own bytes: its declared decompressed length; none for a
+     * body the endpoint refuses before decompressing it (corrupt header, over the limit).
      */
     private int decodingKib(RequestBody.Bytes body) {
         long declared;
@@ -166,7 +217,7 @@ public final class InboundPipeline {
         } catch (ProtocolException e) {
             return 0;
         }
-        return declared > limits.maxDecodedBytes() ? 0 : (int) ((declared + 1023) / 1024);
+        return declared > limits.maxDecodedBytes() ? 0 : kib(declared);
     }
 
     /** The answer to a request refused before its body is read, or null when it may go on. */

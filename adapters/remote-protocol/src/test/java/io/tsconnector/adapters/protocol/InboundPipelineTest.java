@@ -10,8 +10,14 @@ import io.tsconnector.application.service.WritePolicy;
 import io.tsconnector.application.service.WriteSeriesService;
 import io.tsconnector.domain.DestinationResolver;
 import io.tsconnector.proto.Captures;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** What the pipeline refuses before a request costs anything, and what it shows while serving. */
@@ -72,11 +78,65 @@ class InboundPipelineTest {
         ProtocolResponse refused = pipeline.handle(post("/write", big));
         assertEquals(503, refused.status(), refused.bodyText());
         assertEquals("1", refused.headers().get("Retry-After"));
-        assertTrue(refused.bodyText().contains("too many bytes being decoded"), refused.bodyText());
+        assertTrue(refused.bodyText().contains("too many bytes being read and decoded"), refused.bodyText());
         gate.close();
         holder.join();
         assertEquals(400, pipeline.handle(post("/write", big)).status(), "decoded once the budget is free: zeros are"
                 + " not a WriteRequest");
         assertEquals(1.0, registry.getSampleValue("timestream_connector_requests_rejected_total"));
+    }
+
+    @Test
+    void aBodyOverTheFreeBudgetIsRefusedBeforeItIsRead() throws Exception {
+        InMemorySeriesStore store = new InMemorySeriesStore();
+        DestinationResolver destinations = new DestinationResolver(MemoryWiring.DATABASE_LABEL, MemoryWiring.TABLE_LABEL,
+                "", "");
+        Limits limits = new Limits(64 * 1024, 1000);
+        InboundPipeline pipeline = new InboundPipeline(new WriteSeriesService(destinations, WritePolicy.DEFAULT, store),
+                new ReadSeriesService(destinations, store), new ConnectorMetrics(new CollectorRegistry()), limits, 16, 0,
+                3L * limits.maxDecodedBytes());
+        Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        h.put("Content-Length", Integer.toString(limits.maxBodyBytes()));
+        CountDownLatch reading = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger reads = new AtomicInteger();
+        RequestBody slow = max -> {
+            if (reads.incrementAndGet() > 2) {
+                throw new IOException("a third upload was read");
+            }
+            reading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("the client went away");
+        };
+        // two uploads of the largest raw size are being read (the client is slow): their bytes are counted
+        List<Thread> uploads = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread t = new Thread(() -> pipeline.handle(new InboundRequest("POST", "/write", h::get, slow)));
+            t.start();
+            uploads.add(t);
+        }
+        assertTrue(reading.await(10, TimeUnit.SECONDS));
+        ProtocolResponse third = pipeline.handle(new InboundRequest("POST", "/write", h::get, slow));
+        assertEquals(503, third.status(), third.bodyText());
+        assertTrue(third.bodyText().contains("too many bytes being read and decoded"), third.bodyText());
+        assertEquals(2, reads.get(), "the refused body was not read");
+        release.countDown();
+        for (Thread t : uploads) {
+            t.join();
+        }
+        assertEquals(204, pipeline.handle(post("/write", WRITE)).status(), "the budget is free again");
+    }
+
+    @Test
+    void theDefaultDecodingBudgetFollowsTheHeapBetweenOneAndFourLargestRequests() {
+        Limits limits = Limits.DEFAULT;
+        long mib = 1 << 20;
+        assertEquals(32 * mib, InboundPipeline.decodingBudget(limits, 128 * mib), "a small heap still takes one request");
+        assertEquals(64 * mib, InboundPipeline.decodingBudget(limits, 512 * mib), "an eighth of the heap");
+        assertEquals(128 * mib, InboundPipeline.decodingBudget(limits, 6L << 30), "at most four largest requests");
     }
 }

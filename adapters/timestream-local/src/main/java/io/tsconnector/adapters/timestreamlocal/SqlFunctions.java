@@ -13,14 +13,14 @@ public final class SqlFunctions {
     static final String DOUBLE_FUNCTION = "ts_double";
     /** Alias of {@link #regexpLike}, which replaces H2's REGEXP_LIKE in translated SQL. */
     static final String REGEXP_FUNCTION = "ts_regexp_like";
-    /** Steps (characters read) one regex evaluation on one value may take before it is refused. */
+    /** Steps (characters read) one evaluation by Java's matcher on one value may take before it is refused. */
     static final long MAX_REGEX_STEPS = 20_000_000L;
     private static final int PATTERN_CACHE = 256;
     private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[] {Long.MAX_VALUE});
     /** Compiled patterns by source; least recently used evicted one at a time, so a busy query keeps its own. */
-    private static final Map<String, Pattern> PATTERNS = new LinkedHashMap<>(PATTERN_CACHE * 2, 0.75f, true) {
+    private static final Map<String, Evaluator> PATTERNS = new LinkedHashMap<>(PATTERN_CACHE * 2, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Evaluator> eldest) {
             return size() > PATTERN_CACHE;
         }
     };
@@ -55,34 +55,69 @@ public final class SqlFunctions {
 
     /**
      * {@code REGEXP_LIKE(value, pattern)} with Timestream's semantics (Java syntax, true when the pattern is
-     * found anywhere in the value), but bounded: an evaluation that reads more than {@link #MAX_REGEX_STEPS}
-     * characters of one value, or runs past the query's deadline, fails the query instead of keeping a CPU
-     * busy (Java's backtracking makes patterns such as {@code ((a+)+)+c} exponential; RE2 would be linear).
+     * found anywhere in the value). A pattern RE2 can express with the same meaning (every pattern the connector
+     * writes without a case-insensitive flag, see {@link Re2Dialect}) is evaluated by RE2J, in time linear in
+     * the value: {@code ((a+)+)+c} costs what {@code a+c} costs. Any other one keeps Java's backtracking
+     * matcher, bounded: an evaluation that reads more than {@link #MAX_REGEX_STEPS} characters of one value, or
+     * runs past the query's deadline, fails the query instead of keeping a CPU busy.
      */
     public static Boolean regexpLike(String value, String pattern) {
         if (value == null || pattern == null) {
             return null;
         }
-        return compile(pattern).matcher(new BoundedChars(value, DEADLINE.get()[0])).find();
+        return compile(pattern).find(new BoundedChars(value, DEADLINE.get()[0]));
     }
 
-    private static Pattern compile(String pattern) {
+    /** Whether the pattern of {@code pattern} is evaluated in linear time (RE2J) rather than by Java's matcher. */
+    static boolean linear(String pattern) {
+        return compile(pattern) instanceof Linear;
+    }
+
+    private static Evaluator compile(String pattern) {
         synchronized (PATTERNS) {
-            Pattern p = PATTERNS.get(pattern);
-            if (p != null) {
-                return p;
+            Evaluator e = PATTERNS.get(pattern);
+            if (e != null) {
+                return e;
             }
         }
-        Pattern p;
+        Pattern java;
         try {
-            p = Pattern.compile(pattern);
+            java = Pattern.compile(pattern);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("Invalid regular expression: " + e.getDescription());
         }
-        synchronized (PATTERNS) {
-            PATTERNS.put(pattern, p);
+        Evaluator e = new Backtracking(java);
+        String re2 = Re2Dialect.fromJava(pattern);
+        if (re2 != null) {
+            try {
+                e = new Linear(com.google.re2j.Pattern.compile(re2));
+            } catch (com.google.re2j.PatternSyntaxException tooLarge) {
+                // e.g. a repetition over RE2's 1,000: Java's matcher, bounded, still answers
+            }
         }
-        return p;
+        synchronized (PATTERNS) {
+            PATTERNS.put(pattern, e);
+        }
+        return e;
+    }
+
+    /** One compiled pattern. */
+    private interface Evaluator {
+        boolean find(CharSequence value);
+    }
+
+    private record Linear(com.google.re2j.Pattern pattern) implements Evaluator {
+        @Override
+        public boolean find(CharSequence value) {
+            return pattern.matcher(value).find();
+        }
+    }
+
+    private record Backtracking(Pattern pattern) implements Evaluator {
+        @Override
+        public boolean find(CharSequence value) {
+            return pattern.matcher(value).find();
+        }
     }
 
     /** Sets the deadline (System.nanoTime) of the work this thread does for a query until {@link #clearDeadline}. */
