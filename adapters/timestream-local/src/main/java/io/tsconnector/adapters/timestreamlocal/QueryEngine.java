@@ -78,6 +78,8 @@ final class QueryEngine {
         private ScalarType[] types;
         private int[] jdbcTypes;
         private String[] pending;
+        private String[] lastText;
+        private Datum[] lastDatum;
         private int position;
         private String lastToken;
         private QueryResponse lastPage;
@@ -203,8 +205,8 @@ final class QueryEngine {
                     }
                     bytes += size;
                     List<Datum> data = new ArrayList<>(r.length);
-                    for (String v : r) {
-                        data.add(v == null ? NULL_DATUM : Datum.builder().scalarValue(v).build());
+                    for (int i = 0; i < r.length; i++) {
+                        data.add(datum(i, r[i], r.length));
                     }
                     rows.add(Row.builder().data(data).build());
                     position++;
@@ -214,6 +216,25 @@ final class QueryEngine {
                 SqlFunctions.clearDeadline();
             }
             return rows;
+        }
+
+        /**
+         * The Datum of a value, reusing the previous row's when the column holds the same text: rows of one
+         * series repeat its measure name and dimensions, and a Datum is immutable.
+         */
+        private Datum datum(int column, String v, int columns) {
+            if (v == null) {
+                return NULL_DATUM;
+            }
+            if (lastText == null || lastText.length != columns) {
+                lastText = new String[columns];
+                lastDatum = new Datum[columns];
+            }
+            if (!v.equals(lastText[column])) {
+                lastText[column] = v;
+                lastDatum[column] = Datum.builder().scalarValue(v).build();
+            }
+            return lastDatum[column];
         }
 
         void close() {

@@ -338,7 +338,7 @@ public final class TimestreamSeriesReader implements SeriesReader {
                     }
                     current = series.computeIfAbsent(Labels.fromArrays(names, values, n), k -> new SampleColumns());
                 }
-                current.add(times.parse(time), Double.parseDouble(value));
+                current.add(times.parse(time), DecimalText.parse(value));
             }
         }
 
