@@ -237,8 +237,28 @@ public class ProcessLifecycleTest {
         assertEquals(1, text.strip().lines().count(), text);
     }
 
+    /**
+     * Starts the jar with SIGINT at its default disposition whatever this JVM inherited (a test run started in
+     * the background by a script inherits an ignored SIGINT, which the connector would then warn about), through
+     * {@code env --default-signal=INT} where env has it (GNU coreutils 8.31 or later).
+     */
     private void start(String... flags) throws IOException {
-        start(List.of(), flags);
+        start(DEFAULT_SIGINT, flags);
+    }
+
+    private static final List<String> DEFAULT_SIGINT = envResetsSigint() ? List.of("env", "--default-signal=INT") : List.of();
+
+    private static boolean envResetsSigint() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The jar's exit code for {@code --health-check=url}, as the container image's HEALTHCHECK runs it. */
