@@ -1,8 +1,7 @@
 package io.tsconnector.application.service;
 
 import io.tsconnector.application.NeverRetryException;
-import io.tsconnector.application.cache.CacheCounters;
-import io.tsconnector.application.cache.SeriesCache;
+import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.in.WriteCommand;
 import io.tsconnector.application.port.in.WriteOutcome;
 import io.tsconnector.application.port.in.WriteSeriesUseCase;
@@ -47,7 +46,7 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     private final WritePolicy policy;
     private final SeriesWriter writer;
     /** What each recently seen series' labels decide; Prometheus sends the same series in every request. */
-    private final SeriesCache<Prepared> prepared;
+    private final BoundedCache<Labels, Prepared> prepared;
     /** Per-series detail lines at debug, across requests: a flood of bad series must not flood the log. */
     private final LogRateLimit detailLog = new LogRateLimit(10, 1_000_000_000L);
 
@@ -75,11 +74,11 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
         this.destinations = destinations;
         this.policy = policy;
         this.writer = writer;
-        this.prepared = new SeriesCache<>(cacheEntries, Prepared.class);
+        this.prepared = new BoundedCache<>(cacheEntries);
     }
 
     /** The cache of what each recent series' labels decide, for its hit and miss counts. */
-    public CacheCounters cache() {
+    public BoundedCache<?, ?> cache() {
         return prepared;
     }
 
@@ -182,7 +181,26 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
     }
 
     private Prepared prepare(Labels labels) {
-        return prepared.get(labels, this::decide);
+        // the decoder hands the same instance for a series in every request: read what was decided from it
+        if (prepared.enabled() && labels.derived(this) instanceof Prepared p) {
+            prepared.hit();
+            return p;
+        }
+        Prepared p = prepared.get(labels, this::decide);
+        Destination d = p.destination();
+        if (d != null) {
+            // one instance per destination, so runs of series are told apart by identity
+            Destination same = canonical.putIfAbsent(d, d);
+            if (same != null && same != d) {
+                p = new Prepared(same, p.stored(), p.violation());
+            } else if (same == null && canonical.size() > MAX_CANONICAL_DESTINATIONS) {
+                canonical.clear();
+            }
+        }
+        if (prepared.enabled()) {
+            labels.derive(this, p);
+        }
+        return p;
     }
 
     private Prepared decide(Labels labels) {
@@ -191,25 +209,13 @@ public final class WriteSeriesService implements WriteSeriesUseCase {
             Destination destination = destinations.forSeries(labels);
             Labels stored = destinations.storedLabels(labels);
             Violation violation = SampleValidator.checkLabels(stored);
-            p = new Prepared(canonical(destination), stored, violation != null ? violation : writer.checkLabels(stored));
+            p = new Prepared(destination, stored, violation != null ? violation : writer.checkLabels(stored));
         } catch (DomainException e) {
             IgnoreReason reason = e.errorName() == ErrorName.MISSING_DATABASE_WITH_WRITE
                     ? IgnoreReason.MISSING_DATABASE : IgnoreReason.MISSING_TABLE;
             p = new Prepared(null, null, new Violation(reason, e.detail()));
         }
         return p;
-    }
-
-    /** One instance per destination, so runs of series of one destination are told apart by identity. */
-    private Destination canonical(Destination d) {
-        Destination same = canonical.putIfAbsent(d, d);
-        if (same != null) {
-            return same;
-        }
-        if (canonical.size() > MAX_CANONICAL_DESTINATIONS) {
-            canonical.clear();
-        }
-        return d;
     }
 
     /** The finite samples of a series; the same list when all are finite. */

@@ -3,11 +3,11 @@ package io.tsconnector.adapters.timestream;
 import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.RetryLaterException;
 import io.tsconnector.application.StorageException;
-import io.tsconnector.application.cache.CacheCounters;
-import io.tsconnector.application.cache.SeriesCache;
+import io.tsconnector.application.cache.BoundedCache;
 import io.tsconnector.application.port.out.SeriesWriter;
 import io.tsconnector.application.port.out.StoreResult;
 import io.tsconnector.domain.Destination;
+import io.tsconnector.domain.Labels;
 import io.tsconnector.domain.Sample;
 import io.tsconnector.domain.TimeSeries;
 import java.lang.System.Logger.Level;
@@ -103,7 +103,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
     private final Semaphore pending;
     private final int maxPending;
     private final WriteMeter meter;
-    private final SeriesCache<SeriesParts> seriesParts;
+    private final BoundedCache<Labels, SeriesParts> seriesParts;
     private final SeriesParts.Interner interner;
 
     /** A writer with {@link #DEFAULT_CONCURRENCY} concurrent calls. */
@@ -122,7 +122,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
         this.maxPending = settings.maxPendingCalls();
         this.pending = new Semaphore(maxPending);
         this.meter = settings.meter();
-        this.seriesParts = new SeriesCache<>(settings.seriesCacheSize(), SeriesParts.class);
+        this.seriesParts = new BoundedCache<>(settings.seriesCacheSize());
         // dimension texts and metric names: fewer than series, usually far fewer
         this.interner = new SeriesParts.Interner(Math.max(1024, settings.seriesCacheSize()));
         AtomicInteger threads = new AtomicInteger();
@@ -152,7 +152,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
     }
 
     /** The cache of prepared series attributes, for its hit and miss counts. */
-    public CacheCounters seriesCache() {
+    public BoundedCache<?, ?> seriesCache() {
         return seriesParts;
     }
 
@@ -160,7 +160,7 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
     public StoreResult write(Map<Destination, List<TimeSeries>> batch) {
         List<Call> calls = new ArrayList<>();
         for (Map.Entry<Destination, List<TimeSeries>> e : batch.entrySet()) {
-            for (CallPlan plan : CallPlanner.plan(e.getValue(), s -> seriesParts.get(s.labels(), l -> new SeriesParts(l, interner)))) {
+            for (CallPlan plan : CallPlanner.plan(e.getValue(), s -> parts(s.labels()))) {
                 calls.add(new Call(e.getKey(), plan));
             }
         }
@@ -182,6 +182,19 @@ public final class TimestreamSeriesWriter implements SeriesWriter, AutoCloseable
         } finally {
             pending.release(permits);
         }
+    }
+
+    /** The record parts of a series: from the labels instance itself when this writer prepared it before. */
+    private SeriesParts parts(Labels labels) {
+        if (seriesParts.enabled() && labels.derived(this) instanceof SeriesParts p) {
+            seriesParts.hit();
+            return p;
+        }
+        SeriesParts p = seriesParts.get(labels, l -> new SeriesParts(l, interner));
+        if (seriesParts.enabled()) {
+            labels.derive(this, p);
+        }
+        return p;
     }
 
     /** Runs the calls with at most {@code window} of them submitted at a time. */
