@@ -90,7 +90,7 @@ public final class Main {
     /**
      * Turns SIGTERM and SIGINT into a request the main thread drains before exiting with 0: a shutdown hook
      * would drain too, but the JVM would then exit with 143, which orchestrators report as a failure.
-     * A SIGINT inherited as ignored is reset to its default first where Java can (22 and later).
+     * A SIGINT inherited as ignored is reset to its default first (see InheritedSigint).
      * Returns "" when both are handled, else the warning to log.
      */
     static String handleStopSignals(CountDownLatch stopRequested, System.Logger log) {
