@@ -109,7 +109,8 @@ final class FuzzRun implements AutoCloseable {
                     + " [known defect K3: logging per request not bounded]", what, a);
         }
         if (a.nanos() > BOUNDS.answerMs() * 1_000_000L) {
-            violation("answered after " + a.nanos() / 1_000_000 + " ms", what, a);
+            violation("answered after " + a.nanos() / 1_000_000 + " ms (request " + requests + ", answer of "
+                    + a.body().length + " bytes)", what, a);
         }
         return a;
     }

@@ -5,13 +5,14 @@ import io.tsconnector.application.port.in.ReadSeriesUseCase;
 import io.tsconnector.domain.SeriesQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Inbound protocol logic of {@code POST /read} behind the {@link InboundPipeline}: decode the ReadRequest, run
  * each query through the use case, answer one result per query, as SAMPLES or, when the client lists it first,
- * as STREAMED_XOR_CHUNKS.
+ * as STREAMED_XOR_CHUNKS. A SAMPLES request that repeats a query reads it once.
  */
 final class RemoteReadEndpoint {
     private final ReadSeriesUseCase useCase;
@@ -30,7 +31,16 @@ final class RemoteReadEndpoint {
             return streamed(read, maxResponseBytes);
         }
         SamplesResponseEncoder encoder = new SamplesResponseEncoder(limits.maxReadSamples());
-        for (SeriesQuery query : read.queries()) {
+        // a query repeated in one request is answered from its first result: a small request naming the same
+        // query many times must not multiply the work of the store (the answer is held in memory anyway)
+        Map<SeriesQuery, Integer> firstOf = new HashMap<>();
+        for (int i = 0; i < read.queries().size(); i++) {
+            SeriesQuery query = read.queries().get(i);
+            Integer earlier = firstOf.putIfAbsent(query, i);
+            if (earlier != null) {
+                encoder.repeatQuery(earlier);
+                continue;
+            }
             useCase.read(query, encoder::series);
             encoder.endQuery();
         }

@@ -25,6 +25,12 @@ public final class SamplesResponseEncoder {
     private final Buffer response = new Buffer(1 << 12);
     private final Buffer query = new Buffer(1 << 12);
     private long samples;
+    private long querySamples;
+    /** Per closed query result: its offset in the response (header included), its length, its samples. */
+    private int[] resultOffsets = new int[4];
+    private int[] resultLengths = new int[4];
+    private long[] resultSamples = new long[4];
+    private int results;
 
     public SamplesResponseEncoder(long maxSamples) {
         this.maxSamples = maxSamples;
@@ -32,11 +38,8 @@ public final class SamplesResponseEncoder {
 
     /** Adds a series to the current query result. */
     public void series(TimeSeries series) {
-        samples += series.samples().size();
-        if (samples > maxSamples) {
-            throw ProtocolException.badRequest("the read response exceeds the limit of " + maxSamples
-                    + " samples; narrow the query or its time range");
-        }
+        count(series.samples().size());
+        querySamples += series.samples().size();
         Labels labels = series.labels();
         int size = 0;
         int[] labelSizes = new int[labels.size()];
@@ -78,6 +81,14 @@ public final class SamplesResponseEncoder {
         query.commit(total);
     }
 
+    private void count(long more) {
+        samples += more;
+        if (samples > maxSamples) {
+            throw ProtocolException.badRequest("the read response exceeds the limit of " + maxSamples
+                    + " samples; narrow the query or its time range");
+        }
+    }
+
     private static int sampleSize(Sample s) {
         int n = 0;
         if (Double.doubleToRawLongBits(s.value()) != 0) {
@@ -100,9 +111,38 @@ public final class SamplesResponseEncoder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        int start = response.size;
         response.commit(header);
         response.append(query.bytes, query.size);
+        remember(start, response.size - start, querySamples);
         query.size = 0;
+        querySamples = 0;
+    }
+
+    /**
+     * Closes the next query's result as a copy of the result of query {@code earlier} (0-based, already closed):
+     * for a request that repeats a query, which then costs the store nothing more. Its samples count again.
+     */
+    public void repeatQuery(int earlier) {
+        if (earlier < 0 || earlier >= results || query.size != 0) {
+            throw new IllegalStateException("query " + earlier + " is not a closed result");
+        }
+        count(resultSamples[earlier]);
+        int start = response.size;
+        response.appendOwn(resultOffsets[earlier], resultLengths[earlier]);
+        remember(start, resultLengths[earlier], resultSamples[earlier]);
+    }
+
+    private void remember(int offset, int length, long resultSamplesCount) {
+        if (results == resultOffsets.length) {
+            resultOffsets = Arrays.copyOf(resultOffsets, results * 2);
+            resultLengths = Arrays.copyOf(resultLengths, results * 2);
+            resultSamples = Arrays.copyOf(resultSamples, results * 2);
+        }
+        resultOffsets[results] = offset;
+        resultLengths[results] = length;
+        resultSamples[results] = resultSamplesCount;
+        results++;
     }
 
     /** The snappy-compressed response. */
@@ -131,6 +171,13 @@ public final class SamplesResponseEncoder {
         void append(byte[] b, int n) {
             ensure(n);
             System.arraycopy(b, 0, bytes, size, n);
+            size += n;
+        }
+
+        /** Appends a copy of its own bytes {@code [from, from + n)}. */
+        void appendOwn(int from, int n) {
+            ensure(n);
+            System.arraycopy(bytes, from, bytes, size, n);
             size += n;
         }
 
