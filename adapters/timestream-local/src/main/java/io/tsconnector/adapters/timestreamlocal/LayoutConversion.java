@@ -18,16 +18,23 @@ import java.util.TreeMap;
 import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
 
 /**
- * Converts a table of layout 1 (one {@code t$data} row per sample: series key text, time, measure name, DOUBLE
- * as text, version and every dimension again) into the series and samples tables of layout 2, on open.
- * The old table is dropped only after every row is copied, so a conversion cut short starts again next time.
+ * Converts tables of earlier layouts on open: layout 1 (one {@code t$data} row per sample: series key text, time,
+ * measure name, DOUBLE as text, version and every dimension again) into the series and samples tables of layout 2
+ * ({@link #convert}), and layout 2 into layout 3 by moving the samples a key can hold into the points table
+ * ({@link #toKeyed}). Either conversion cut short starts again at the next open and loses nothing.
  */
 final class LayoutConversion {
     private static final int BATCH = 10_000;
+    /** Series moved per transaction by {@link #toKeyed}. */
+    private static final long CONVERSION_SERIES = 256;
 
     private LayoutConversion() {
     }
 
+    /**
+     * Layout 1 to layout 2; the old table is dropped only after every row is copied. The samples land in the
+     * samples table, from where {@link #toKeyed} moves them on.
+     */
     static void convert(Connection c, TableMeta t) throws SQLException {
         String old = quote(Catalog.schemaName(t.database)) + "." + quote(t.name + Catalog.OLD_DATA_SUFFIX);
         long start = System.nanoTime();
@@ -39,6 +46,7 @@ final class LayoutConversion {
             st.execute("SET LAZY_QUERY_EXECUTION FALSE");
             st.execute("DROP VIEW IF EXISTS " + t.view());
             st.execute("DROP TABLE IF EXISTS " + t.samplesTable());
+            st.execute("DROP TABLE IF EXISTS " + t.pointsTable());
             st.execute("DROP TABLE IF EXISTS " + t.seriesTable());
             H2Store.createStorage(st, t);
             List<String> dims = new ArrayList<>();
@@ -131,5 +139,71 @@ final class LayoutConversion {
         }
         H2Store.log().log(System.Logger.Level.INFO, "Converted the local table " + t.database + "." + t.name
                 + " to the series layout: " + rows + " samples in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+
+    /**
+     * Layout 2 to layout 3: moves every sample that fits a key (see {@link Catalog#key}) from the samples table
+     * into the points table, a range of series at a time, each range in one transaction (insert, then delete
+     * the same rows), then replaces the view and records layout 3 in the catalog. A conversion cut short leaves
+     * every sample in exactly one of the tables and the layout at 2, so the next open moves the rest.
+     */
+    static void toKeyed(Connection c, TableMeta t) throws SQLException {
+        long start = System.nanoTime();
+        long moved = 0;
+        boolean auto = c.getAutoCommit();
+        try (Statement st = c.createStatement()) {
+            H2Store.createPoints(st, t);
+            long maxId;
+            try (ResultSet rs = st.executeQuery("SELECT MAX(" + quote(Catalog.SERIES_ID) + ") FROM " + t.seriesTable())) {
+                maxId = rs.next() ? rs.getLong(1) : 0;
+            }
+            String id = quote(Catalog.SERIES_ID);
+            String time = quote(Catalog.TIME);
+            // whole milliseconds in [0, 2^42) of series below 2^21: exactly the samples Catalog.key gives a key
+            String fits = id + " >= ? AND " + id + " < ? AND " + id + " < " + Catalog.KEY_SERIES_LIMIT
+                    + " AND " + time + " >= from_milliseconds(0) AND " + time + " < from_milliseconds(" + Catalog.KEY_TIME_LIMIT + ")"
+                    + " AND MOD(to_nanoseconds(" + time + "), 1000000) = 0";
+            StringBuilder values = new StringBuilder();
+            for (MeasureValueType type : Catalog.VALUE_TYPES) {
+                values.append(quote(Catalog.storageColumn(type))).append(", ");
+            }
+            values.append(quote(Catalog.VERSION));
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + t.pointsTable() + " SELECT " + id + " * "
+                         + Catalog.KEY_TIME_LIMIT + " + to_milliseconds(" + time + "), " + values + " FROM " + t.samplesTable()
+                         + " WHERE " + fits);
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM " + t.samplesTable() + " WHERE " + fits)) {
+                for (long from = 0; from <= Math.min(maxId, Catalog.KEY_SERIES_LIMIT - 1); from += CONVERSION_SERIES) {
+                    for (PreparedStatement ps : new PreparedStatement[] {insert, delete}) {
+                        ps.setLong(1, from);
+                        ps.setLong(2, from + CONVERSION_SERIES);
+                    }
+                    int inserted = insert.executeUpdate();
+                    int deleted = delete.executeUpdate();
+                    if (inserted != deleted) {
+                        throw new SQLException("converting " + t.database + "." + t.name + " moved " + inserted
+                                + " samples but removed " + deleted);
+                    }
+                    c.commit();
+                    moved += inserted;
+                }
+            }
+            st.execute(H2Store.viewDdl(t));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + quote(Catalog.CATALOG_SCHEMA)
+                    + ".\"tables\" SET \"layout\" = ? WHERE \"db\" = ? AND \"name\" = ?")) {
+                ps.setInt(1, H2Store.LAYOUT);
+                ps.setString(2, t.database);
+                ps.setString(3, t.name);
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+        H2Store.log().log(System.Logger.Level.INFO, "Converted the local table " + t.database + "." + t.name
+                + " to keyed samples: " + moved + " samples in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 }
