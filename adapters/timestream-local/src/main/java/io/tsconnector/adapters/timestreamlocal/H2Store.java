@@ -51,6 +51,12 @@ final class H2Store implements AutoCloseable {
 
     private final String url;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    /**
+     * The write path's prepared statements of each pooled connection, by SQL text: H2 parses a statement again
+     * for every prepareStatement of these. Used only by the thread that borrowed the connection.
+     */
+    private final Map<Connection, Map<String, PreparedStatement>> prepared = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int PREPARED_PER_CONNECTION = 32;
     /** Keeps an in-memory database alive until close. */
     private final Connection keeper;
     private final Object ddlLock = new Object();
@@ -197,6 +203,7 @@ final class H2Store implements AutoCloseable {
         }
         try {
             if (closed || c.isClosed()) {
+                prepared.remove(c);
                 c.close();
                 return;
             }
@@ -206,6 +213,7 @@ final class H2Store implements AutoCloseable {
             }
             idle.offerFirst(c);
         } catch (SQLException e) {
+            prepared.remove(c);
             try {
                 c.close();
             } catch (SQLException ignored) {
@@ -216,6 +224,26 @@ final class H2Store implements AutoCloseable {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** A prepared statement of a borrowed connection, kept with it for the next borrower; its batch is empty. */
+    PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        Map<String, PreparedStatement> statements = prepared.computeIfAbsent(c, k -> new LinkedHashMap<>(16, 0.75f, true));
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null || ps.isClosed()) {
+            ps = c.prepareStatement(sql);
+            statements.put(sql, ps);
+            if (statements.size() > PREPARED_PER_CONNECTION) {
+                var eldest = statements.entrySet().iterator();
+                PreparedStatement old = eldest.next().getValue();
+                eldest.remove();
+                old.close();
+            }
+        } else {
+            // a write cut short by an error may have left rows in it
+            ps.clearBatch();
+        }
+        return ps;
     }
 
     // ---- DDL ----------------------------------------------------------------------------------
@@ -395,7 +423,9 @@ final class H2Store implements AutoCloseable {
         SQLException last = null;
         for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
             Connection c = borrow();
-            try (SampleStatements points = SampleStatements.points(c, t); SampleStatements samples = SampleStatements.samples(c, t)) {
+            try {
+                SampleStatements points = new SampleStatements(c, true, t);
+                SampleStatements samples = new SampleStatements(c, false, t);
                 c.setAutoCommit(false);
                 List<RejectedRecord> rejected = new ArrayList<>();
                 int ingested = 0;
@@ -464,42 +494,51 @@ final class H2Store implements AutoCloseable {
     private record StoredSample(Object value, long version) {
     }
 
+    /** Rows per INSERT statement, largest first: a call's new samples go in a few multi-row statements. */
+    private static final int[] INSERT_ROWS = {64, 16, 4, 1};
+
+    /** The write path's SQL on the points table (keyed) or the samples table of a Timestream table. */
+    private record SampleSql(boolean keyed, String[] insert, String select, String update) {
+        static SampleSql of(TableMeta t, boolean keyed) {
+            String table = keyed ? t.pointsTable() : t.samplesTable();
+            String where = keyed ? quote(Catalog.KEY) + " = ?" : quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " = ?";
+            int columns = Catalog.VALUE_TYPES.size() + (keyed ? 2 : 3);
+            String row = "(?" + ", ?".repeat(columns - 1) + ")";
+            String[] insert = new String[INSERT_ROWS.length];
+            for (int i = 0; i < insert.length; i++) {
+                insert[i] = "INSERT INTO " + table + " VALUES " + String.join(", ", java.util.Collections.nCopies(INSERT_ROWS[i], row));
+            }
+            return new SampleSql(keyed, insert,
+                    "SELECT " + storageColumns() + ", " + quote(Catalog.VERSION) + " FROM " + table + " WHERE " + where,
+                    "UPDATE " + table + " SET " + setStorageColumns() + ", " + quote(Catalog.VERSION) + " = ? WHERE " + where);
+        }
+    }
+
+    /** The SQL of each table, built once: the names never change. */
+    private final Map<TableMeta, SampleSql[]> sampleSql = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * The statements of one call on the points table (a sample by its key) or the samples table (by series id and
-     * time), prepared when first needed; inserts and updates are batched until {@link #flush}.
+     * time), taken from the connection's prepared ones when first needed; inserts and updates wait until
+     * {@link #flush}, which writes the inserts in multi-row statements (H2 starts a statement once for all of
+     * their rows).
      */
-    private static final class SampleStatements implements AutoCloseable {
+    private final class SampleStatements {
         private final Connection connection;
-        private final boolean keyed;
-        private final String insertSql;
-        private final String selectSql;
-        private final String updateSql;
-        private PreparedStatement insert;
+        private final SampleSql sql;
+        private final List<Entry> inserts = new ArrayList<>();
         private PreparedStatement select;
         private PreparedStatement update;
-        private int inserts;
         private int updates;
 
-        private SampleStatements(Connection connection, boolean keyed, String table, String where, int columns) {
+        SampleStatements(Connection connection, boolean keyed, TableMeta t) {
             this.connection = connection;
-            this.keyed = keyed;
-            this.insertSql = "INSERT INTO " + table + " VALUES (?" + ", ?".repeat(columns - 1) + ")";
-            this.selectSql = "SELECT " + storageColumns() + ", " + quote(Catalog.VERSION) + " FROM " + table + " WHERE " + where;
-            this.updateSql = "UPDATE " + table + " SET " + setStorageColumns() + ", " + quote(Catalog.VERSION) + " = ? WHERE " + where;
-        }
-
-        static SampleStatements points(Connection c, TableMeta t) {
-            return new SampleStatements(c, true, t.pointsTable(), quote(Catalog.KEY) + " = ?", Catalog.VALUE_TYPES.size() + 2);
-        }
-
-        static SampleStatements samples(Connection c, TableMeta t) {
-            return new SampleStatements(c, false, t.samplesTable(), quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " = ?",
-                    Catalog.VALUE_TYPES.size() + 3);
+            this.sql = sampleSql.computeIfAbsent(t, k -> new SampleSql[] {SampleSql.of(k, false), SampleSql.of(k, true)})[keyed ? 1 : 0];
         }
 
         /** Binds the row's identity (key, or series id and time) from parameter {@code first}; returns the next one. */
         private int bindIdentity(PreparedStatement ps, int first, Entry e) throws SQLException {
-            if (keyed) {
+            if (sql.keyed()) {
                 ps.setLong(first, e.key);
                 return first + 1;
             }
@@ -508,19 +547,13 @@ final class H2Store implements AutoCloseable {
             return first + 2;
         }
 
-        void insert(Entry e) throws SQLException {
-            if (insert == null) {
-                insert = connection.prepareStatement(insertSql);
-            }
-            int i = bindValues(insert, bindIdentity(insert, 1, e), e.record);
-            insert.setLong(i, e.record.version());
-            insert.addBatch();
-            inserts++;
+        void insert(Entry e) {
+            inserts.add(e);
         }
 
         StoredSample find(Entry e) throws SQLException {
             if (select == null) {
-                select = connection.prepareStatement(selectSql);
+                select = prepare(connection, sql.select());
             }
             bindIdentity(select, 1, e);
             try (ResultSet rs = select.executeQuery()) {
@@ -530,7 +563,7 @@ final class H2Store implements AutoCloseable {
 
         void update(Entry e) throws SQLException {
             if (update == null) {
-                update = connection.prepareStatement(updateSql);
+                update = prepare(connection, sql.update());
             }
             int i = bindValues(update, 1, e.record);
             update.setLong(i++, e.record.version());
@@ -540,22 +573,26 @@ final class H2Store implements AutoCloseable {
         }
 
         void flush() throws SQLException {
-            if (inserts > 0) {
-                insert.executeBatch();
-                inserts = 0;
+            int done = 0;
+            while (done < inserts.size()) {
+                int size = 0;
+                while (INSERT_ROWS[size] > inserts.size() - done) {
+                    size++;
+                }
+                PreparedStatement ps = prepare(connection, sql.insert()[size]);
+                int p = 1;
+                for (int r = 0; r < INSERT_ROWS[size]; r++) {
+                    Entry e = inserts.get(done + r);
+                    p = bindValues(ps, bindIdentity(ps, p, e), e.record);
+                    ps.setLong(p++, e.record.version());
+                }
+                ps.executeUpdate();
+                done += INSERT_ROWS[size];
             }
+            inserts.clear();
             if (updates > 0) {
                 update.executeBatch();
                 updates = 0;
-            }
-        }
-
-        @Override
-        public void close() throws SQLException {
-            for (PreparedStatement ps : new PreparedStatement[] {insert, select, update}) {
-                if (ps != null) {
-                    ps.close();
-                }
             }
         }
     }
@@ -821,6 +858,7 @@ final class H2Store implements AutoCloseable {
     public void close() throws SQLException {
         closed = true;
         Connection c;
+        prepared.clear();
         while ((c = idle.pollFirst()) != null) {
             try {
                 c.close();
