@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -186,50 +185,34 @@ class KeyedLayoutTest {
     }
 
     /**
-     * The statements of layout 2, as the engine created a table and wrote samples before keyed samples; with
-     * {@code cutShort}, a conversion stopped after moving the first series' samples.
+     * A directory as layout 2 left it: written by the engine, then its points moved back into the samples table,
+     * the points table dropped, the catalog without its layout column and the view of layout 2; with
+     * {@code cutShort}, a conversion stopped after moving the first series' samples. Series 3,000,000 (past the
+     * ids a key holds) is added by hand.
      */
     private static void writeLayoutTwo(Path directory, boolean cutShort) throws Exception {
+        try (LocalTimestream ts = LocalTimestream.open(directory.toString(), true)) {
+            ts.writeClient().writeRecords(write("prom", "metrics", rec("up", 1.0, 1000, "instance", "a:1"),
+                    rec("up", -0.0, 2000, "instance", "a:1").toBuilder().version(3L).build(), rec("up", 0.1, 1000),
+                    nanos("up", 0.2, 1_500_000_001L)));
+        }
         String url = "jdbc:h2:file:" + directory.resolve("timestream") + ";DATABASE_TO_LOWER=TRUE";
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS \"ts$catalog\"");
-            st.execute("CREATE TABLE IF NOT EXISTS \"ts$catalog\".\"databases\" (\"name\" VARCHAR PRIMARY KEY, \"created\" BIGINT NOT NULL)");
-            st.execute("CREATE TABLE IF NOT EXISTS \"ts$catalog\".\"tables\" (\"db\" VARCHAR NOT NULL, \"name\" VARCHAR NOT NULL, "
-                    + "\"created\" BIGINT NOT NULL, \"value_types\" VARCHAR NOT NULL, PRIMARY KEY (\"db\", \"name\"))");
-            st.execute("CREATE SCHEMA IF NOT EXISTS \"db$prom\"");
-            st.execute("INSERT INTO \"ts$catalog\".\"databases\" VALUES ('prom', 1000)");
-            st.execute("CREATE TABLE \"db$prom\".\"metrics$series\" (\"ts_id\" BIGINT PRIMARY KEY, \"measure_name\" VARCHAR NOT NULL)");
-            st.execute("CREATE TABLE \"db$prom\".\"metrics$samples\" (\"ts_id\" BIGINT NOT NULL, \"time\" TIMESTAMP(9) NOT NULL, "
-                    + "\"ts_v_double\" BIGINT, \"ts_v_bigint\" BIGINT, \"ts_v_varchar\" VARCHAR, \"ts_v_boolean\" BOOLEAN, "
-                    + "\"ts_version\" BIGINT NOT NULL, PRIMARY KEY (\"ts_id\", \"time\"))");
-            st.execute("INSERT INTO \"ts$catalog\".\"tables\" VALUES ('prom', 'metrics', 1000, '')");
-            st.execute("ALTER TABLE \"db$prom\".\"metrics$series\" ADD COLUMN IF NOT EXISTS \"instance\" VARCHAR");
-            st.execute("UPDATE \"ts$catalog\".\"tables\" SET \"value_types\" = 'DOUBLE' WHERE \"db\" = 'prom' AND \"name\" = 'metrics'");
+            String moved = cutShort ? "\"ts_k\" >= 2 * 4398046511104" : "TRUE";
+            st.execute("INSERT INTO \"db$prom\".\"metrics$samples\" SELECT \"ts_k\" / 4398046511104, "
+                    + "DATEADD(MILLISECOND, MOD(\"ts_k\", 4398046511104), TIMESTAMP '1970-01-01 00:00:00'), \"ts_v_double\", "
+                    + "\"ts_v_bigint\", \"ts_v_varchar\", \"ts_v_boolean\", \"ts_version\" FROM \"db$prom\".\"metrics$points\" WHERE " + moved);
+            st.execute("DELETE FROM \"db$prom\".\"metrics$points\" WHERE " + moved);
             st.execute("CREATE OR REPLACE VIEW \"db$prom\".\"metrics\" AS SELECT s.\"instance\", s.\"measure_name\", d.\"time\", "
                     + "d.\"ts_v_double\" AS \"measure_value::double\" FROM \"db$prom\".\"metrics$samples\" d "
                     + "JOIN \"db$prom\".\"metrics$series\" s ON s.\"ts_id\" = d.\"ts_id\"");
-            // series 3,000,000 is past the ids a key holds
-            st.execute("INSERT INTO \"db$prom\".\"metrics$series\" VALUES (1, 'up', 'a:1'), (2, 'up', NULL), (3000000, 'load', 'a:1')");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO \"db$prom\".\"metrics$samples\" VALUES (?, ?, ?, NULL, NULL, NULL, ?)")) {
-                Object[][] rows = {{1L, 1_000_000_000L, 1.0, 1L}, {1L, 2_000_000_000L, -0.0, 3L}, {2L, 1_000_000_000L, 0.1, 1L},
-                    {2L, 1_500_000_001L, 0.2, 1L}, {3_000_000L, 3_000_000_000L, 4.9E-324, 1L}};
-                for (Object[] r : rows) {
-                    ps.setLong(1, (Long) r[0]);
-                    ps.setObject(2, H2Store.toTime((Long) r[1]));
-                    ps.setLong(3, Double.doubleToRawLongBits((Double) r[2]));
-                    ps.setLong(4, (Long) r[3]);
-                    ps.executeUpdate();
-                }
+            if (!cutShort) {
+                st.execute("DROP TABLE \"db$prom\".\"metrics$points\"");
             }
-            if (cutShort) {
-                st.execute("CREATE TABLE \"db$prom\".\"metrics$points\" (\"ts_k\" BIGINT PRIMARY KEY, \"ts_v_double\" BIGINT, "
-                        + "\"ts_v_bigint\" BIGINT, \"ts_v_varchar\" VARCHAR, \"ts_v_boolean\" BOOLEAN, \"ts_version\" BIGINT NOT NULL)");
-                st.execute("INSERT INTO \"db$prom\".\"metrics$points\" SELECT \"ts_id\" * 4398046511104 "
-                        + "+ DATEDIFF(MILLISECOND, TIMESTAMP '1970-01-01 00:00:00', \"time\"), "
-                        + "\"ts_v_double\", \"ts_v_bigint\", \"ts_v_varchar\", \"ts_v_boolean\", \"ts_version\" "
-                        + "FROM \"db$prom\".\"metrics$samples\" WHERE \"ts_id\" = 1");
-                st.execute("DELETE FROM \"db$prom\".\"metrics$samples\" WHERE \"ts_id\" = 1");
-            }
+            st.execute("ALTER TABLE \"ts$catalog\".\"tables\" DROP COLUMN \"layout\"");
+            st.execute("INSERT INTO \"db$prom\".\"metrics$series\" (\"ts_id\", \"measure_name\", \"instance\") VALUES (3000000, 'load', 'a:1')");
+            st.execute("INSERT INTO \"db$prom\".\"metrics$samples\" VALUES (3000000, TIMESTAMP '1970-01-01 00:00:03', "
+                    + Double.doubleToRawLongBits(4.9E-324) + ", NULL, NULL, NULL, 1)");
             st.execute("SHUTDOWN");
         }
     }
@@ -238,7 +221,6 @@ class KeyedLayoutTest {
     @ValueSource(booleans = {false, true})
     void aDirectoryOfLayoutTwoIsConvertedOnOpen(boolean cutShort) throws Exception {
         Path data = dir.resolve("two");
-        java.nio.file.Files.createDirectories(data);
         writeLayoutTwo(data, cutShort);
         List<List<String>> expected = List.of(
                 Arrays.asList(null, "up", "1970-01-01 00:00:01.000000000", "0.1"),
