@@ -18,7 +18,17 @@ final class Catalog {
     static final String SERIES_ID = "ts_id";
     static final String VERSION = "ts_version";
     static final String SERIES_SUFFIX = "$series";
+    /** Samples that do not fit a key of {@link #POINTS_SUFFIX}: (series id, time, value, version), layout 2's shape. */
     static final String SAMPLES_SUFFIX = "$samples";
+    /** Samples keyed by one BIGINT {@link #KEY}: whole milliseconds of series with an id below {@link #KEY_SERIES_LIMIT}. */
+    static final String POINTS_SUFFIX = "$points";
+    static final String KEY = "ts_k";
+    /** Bits of a key that hold the epoch millisecond; the series id sits above them. */
+    static final int KEY_TIME_BITS = 42;
+    /** Keys cover the milliseconds [0, 2^42): 1970 to 2109. */
+    static final long KEY_TIME_LIMIT = 1L << KEY_TIME_BITS;
+    /** Series ids below 2^21 get keys, which keeps every key positive. */
+    static final long KEY_SERIES_LIMIT = 1L << (63 - KEY_TIME_BITS);
     /** The one table per Timestream table of layout 1, converted on open (see {@link LayoutConversion}). */
     static final String OLD_DATA_SUFFIX = "$data";
     static final List<MeasureValueType> VALUE_TYPES = List.of(
@@ -47,6 +57,19 @@ final class Catalog {
             case BOOLEAN: return "BOOLEAN";
             default: return "VARCHAR";
         }
+    }
+
+    /**
+     * The key of a sample in the points table: the series id above the epoch millisecond, so that one series'
+     * samples are one key range in time order. -1 when the sample does not fit one (a time that is not a whole
+     * millisecond, before 1970 or after 2109, or a series id of 2^21 or more); it is kept in the samples table.
+     */
+    static long key(long seriesId, long timeNanos) {
+        if (seriesId < 0 || seriesId >= KEY_SERIES_LIMIT || timeNanos < 0 || timeNanos % 1_000_000L != 0) {
+            return -1;
+        }
+        long millis = timeNanos / 1_000_000L;
+        return millis < KEY_TIME_LIMIT ? (seriesId << KEY_TIME_BITS) | millis : -1;
     }
 
     static String quote(String identifier) {
@@ -142,6 +165,10 @@ final class Catalog {
 
         String samplesTable() {
             return quote(schemaName(database)) + "." + quote(name + SAMPLES_SUFFIX);
+        }
+
+        String pointsTable() {
+            return quote(schemaName(database)) + "." + quote(name + POINTS_SUFFIX);
         }
 
         String view() {

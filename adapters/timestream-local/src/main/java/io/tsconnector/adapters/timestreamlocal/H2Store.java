@@ -32,18 +32,31 @@ import software.amazon.awssdk.services.timestreamwrite.model.RejectedRecord;
  * The H2 side of the engine: connections, catalog persistence, schema changes and record storage.
  *
  * <p>Layout of a Timestream table {@code t} in schema {@code db$<database>}: {@code t$series} holds each
- * series once (id, measure name, one column per dimension name), {@code t$samples} holds (series id, time,
- * value, version) keyed by (series id, time), and the view {@code t} joins them into Timestream's columns for
- * SQL. A new dimension name adds a column to the series table only; samples are never rewritten or locked.
+ * series once (id, measure name, one column per dimension name); {@code t$points} holds (key, value, version)
+ * with one BIGINT primary key, the series id above the epoch millisecond (see {@link Catalog#key}), so that H2
+ * keeps the rows in the primary map itself, ordered by series and time, with no second index to look up or to
+ * maintain; {@code t$samples} holds (series id, time, value, version) keyed by (series id, time) for the samples
+ * no key can hold (times that are not whole milliseconds, series ids of 2^21 or more). The view {@code t} joins
+ * the series with both (UNION ALL) into Timestream's columns for SQL. A new dimension name adds a column to the
+ * series table only; samples are never rewritten or locked.
  */
 final class H2Store implements AutoCloseable {
     private static final int MAX_WRITE_ATTEMPTS = 50;
-    /** Layout version kept in the catalog; 1 was one wide row per sample with every dimension repeated. */
-    static final int LAYOUT = 2;
+    /**
+     * Layout version kept in the catalog's {@code layout} column; 1 was one wide row per sample with every
+     * dimension repeated, 2 kept every sample in the samples table (see {@link LayoutConversion}).
+     */
+    static final int LAYOUT = 3;
     private static final System.Logger LOG = System.getLogger(H2Store.class.getName());
 
     private final String url;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    /**
+     * The write path's prepared statements of each pooled connection, by SQL text: H2 parses a statement again
+     * for every prepareStatement of these. Used only by the thread that borrowed the connection.
+     */
+    private final Map<Connection, Map<String, PreparedStatement>> prepared = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int PREPARED_PER_CONNECTION = 32;
     /** Keeps an in-memory database alive until close. */
     private final Connection keeper;
     private final Object ddlLock = new Object();
@@ -63,6 +76,9 @@ final class H2Store implements AutoCloseable {
                 st.execute("CREATE TABLE IF NOT EXISTS " + quote(Catalog.CATALOG_SCHEMA) + ".\"tables\" ("
                         + "\"db\" VARCHAR NOT NULL, \"name\" VARCHAR NOT NULL, \"created\" BIGINT NOT NULL, "
                         + "\"value_types\" VARCHAR NOT NULL, PRIMARY KEY (\"db\", \"name\"))");
+                // a catalog of an earlier version has no layout column: its tables are of layout 2 (or 1, see load)
+                st.execute("ALTER TABLE " + quote(Catalog.CATALOG_SCHEMA) + ".\"tables\" ADD COLUMN IF NOT EXISTS "
+                        + "\"layout\" INT DEFAULT 2 NOT NULL");
                 for (String[] f : new String[][] {{"from_milliseconds", "fromMilliseconds"}, {"from_nanoseconds", "fromNanoseconds"},
                         {"to_milliseconds", "toMilliseconds"}, {"to_nanoseconds", "toNanoseconds"},
                         {SqlFunctions.DOUBLE_FUNCTION, "bitsToDouble"}, {SqlFunctions.REGEXP_FUNCTION, "regexpLike"}}) {
@@ -85,9 +101,10 @@ final class H2Store implements AutoCloseable {
         }
         List<String[]> tables = new ArrayList<>();
         try (Statement st = keeper.createStatement();
-             ResultSet rs = st.executeQuery("SELECT \"db\", \"name\", \"created\", \"value_types\" FROM " + quote(Catalog.CATALOG_SCHEMA) + ".\"tables\"")) {
+             ResultSet rs = st.executeQuery("SELECT \"db\", \"name\", \"created\", \"value_types\", \"layout\" FROM " + quote(Catalog.CATALOG_SCHEMA) + ".\"tables\"")) {
             while (rs.next()) {
-                tables.add(new String[] {rs.getString(1), rs.getString(2), Long.toString(rs.getLong(3)), rs.getString(4)});
+                tables.add(new String[] {rs.getString(1), rs.getString(2), Long.toString(rs.getLong(3)), rs.getString(4),
+                    Integer.toString(rs.getInt(5))});
             }
         }
         for (String[] row : tables) {
@@ -104,6 +121,9 @@ final class H2Store implements AutoCloseable {
                 LayoutConversion.convert(keeper, meta);
             }
             meta.setDimensions(dimensionColumns(meta));
+            if (Integer.parseInt(row[4]) < LAYOUT) {
+                LayoutConversion.toKeyed(keeper, meta);
+            }
             loadSeries(meta);
             catalog.databases.get(db).tables.put(name, meta);
         }
@@ -183,6 +203,7 @@ final class H2Store implements AutoCloseable {
         }
         try {
             if (closed || c.isClosed()) {
+                prepared.remove(c);
                 c.close();
                 return;
             }
@@ -192,6 +213,7 @@ final class H2Store implements AutoCloseable {
             }
             idle.offerFirst(c);
         } catch (SQLException e) {
+            prepared.remove(c);
             try {
                 c.close();
             } catch (SQLException ignored) {
@@ -202,6 +224,26 @@ final class H2Store implements AutoCloseable {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** A prepared statement of a borrowed connection, kept with it for the next borrower; its batch is empty. */
+    PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        Map<String, PreparedStatement> statements = prepared.computeIfAbsent(c, k -> new LinkedHashMap<>(16, 0.75f, true));
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null || ps.isClosed()) {
+            ps = c.prepareStatement(sql);
+            statements.put(sql, ps);
+            if (statements.size() > PREPARED_PER_CONNECTION) {
+                var eldest = statements.entrySet().iterator();
+                PreparedStatement old = eldest.next().getValue();
+                eldest.remove();
+                old.close();
+            }
+        } else {
+            // a write cut short by an error may have left rows in it
+            ps.clearBatch();
+        }
+        return ps;
     }
 
     // ---- DDL ----------------------------------------------------------------------------------
@@ -235,7 +277,8 @@ final class H2Store implements AutoCloseable {
             long now = System.currentTimeMillis();
             TableMeta t = new TableMeta(database, name, now, Set.of(), Set.of());
             try (Statement st = keeper.createStatement();
-                 PreparedStatement ps = keeper.prepareStatement("INSERT INTO " + quote(Catalog.CATALOG_SCHEMA) + ".\"tables\" VALUES (?, ?, ?, '')")) {
+                 PreparedStatement ps = keeper.prepareStatement("INSERT INTO " + quote(Catalog.CATALOG_SCHEMA)
+                         + ".\"tables\" (\"db\", \"name\", \"created\", \"value_types\", \"layout\") VALUES (?, ?, ?, '', " + LAYOUT + ")")) {
                 createStorage(st, t);
                 ps.setString(1, database);
                 ps.setString(2, name);
@@ -247,7 +290,7 @@ final class H2Store implements AutoCloseable {
         }
     }
 
-    /** Creates the series table, the samples table and the view of a table without dimensions yet. */
+    /** Creates the series table, the points and samples tables and the view of a table without dimensions yet. */
     static void createStorage(Statement st, TableMeta t) throws SQLException {
         st.execute("CREATE TABLE " + t.seriesTable() + " (" + quote(Catalog.SERIES_ID) + " BIGINT PRIMARY KEY, "
                 + quote(Catalog.MEASURE_NAME) + " VARCHAR NOT NULL)");
@@ -260,17 +303,55 @@ final class H2Store implements AutoCloseable {
         ddl.append(quote(Catalog.VERSION)).append(" BIGINT NOT NULL, PRIMARY KEY (")
                 .append(quote(Catalog.SERIES_ID)).append(", ").append(quote(Catalog.TIME)).append("))");
         st.execute(ddl.toString());
+        createPoints(st, t);
         st.execute(viewDdl(t));
     }
 
+    /** Creates the points table if it is missing: one BIGINT key, the value columns and the version. */
+    static void createPoints(Statement st, TableMeta t) throws SQLException {
+        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(t.pointsTable()).append(" (")
+                .append(quote(Catalog.KEY)).append(" BIGINT PRIMARY KEY, ");
+        for (MeasureValueType type : Catalog.VALUE_TYPES) {
+            ddl.append(quote(Catalog.storageColumn(type))).append(' ').append(Catalog.sqlType(type)).append(", ");
+        }
+        ddl.append(quote(Catalog.VERSION)).append(" BIGINT NOT NULL)");
+        st.execute(ddl.toString());
+    }
+
     static String viewDdl(TableMeta t) {
-        StringBuilder sb = new StringBuilder("CREATE OR REPLACE VIEW ").append(t.view()).append(" AS SELECT ");
+        return "CREATE OR REPLACE VIEW " + t.view() + " AS " + viewQuery(t, 0, Catalog.KEY_TIME_LIMIT - 1);
+    }
+
+    /**
+     * The query behind a table's view, with the points of each series read as one primary-key range: the
+     * milliseconds {@code [fromMillis, toMillis]} of it ({@code [0, 2^42)} for the view itself; a narrower range
+     * prunes a query whose WHERE allows no other time, see {@link SqlTranslator}). H2 reads each series' range by
+     * key, series by series, instead of scanning the points.
+     */
+    static String viewQuery(TableMeta t, long fromMillis, long toMillis) {
         List<String[]> cols = t.visibleColumns();
+        // the first key of the series; ids without keys get a range below every key (and no overflow)
+        String seriesBase = "CASE WHEN s." + quote(Catalog.SERIES_ID) + " < " + Catalog.KEY_SERIES_LIMIT + " THEN s."
+                + quote(Catalog.SERIES_ID) + " * " + Catalog.KEY_TIME_LIMIT + " ELSE " + -Catalog.KEY_TIME_LIMIT + " END";
+        StringBuilder sb = new StringBuilder("SELECT ");
+        appendColumns(sb, cols, "CAST(DATEADD(MILLISECOND, BITAND(d." + quote(Catalog.KEY) + ", " + (Catalog.KEY_TIME_LIMIT - 1)
+                + "), TIMESTAMP '1970-01-01 00:00:00') AS TIMESTAMP(9))");
+        sb.append(" FROM ").append(t.seriesTable()).append(" s JOIN ").append(t.pointsTable()).append(" d ON d.")
+                .append(quote(Catalog.KEY)).append(" >= ").append(seriesBase).append(" + ").append(fromMillis)
+                .append(" AND d.").append(quote(Catalog.KEY)).append(" <= ").append(seriesBase).append(" + ").append(toMillis)
+                .append(" UNION ALL SELECT ");
+        appendColumns(sb, cols, "d." + quote(Catalog.TIME));
+        return sb.append(" FROM ").append(t.samplesTable()).append(" d JOIN ").append(t.seriesTable())
+                .append(" s ON s.").append(quote(Catalog.SERIES_ID)).append(" = d.").append(quote(Catalog.SERIES_ID)).toString();
+    }
+
+    /** The visible columns from series {@code s} and samples or points {@code d}, the time as {@code time}. */
+    private static void appendColumns(StringBuilder sb, List<String[]> cols, String time) {
         for (int i = 0; i < cols.size(); i++) {
             String name = cols.get(i)[0];
             sb.append(i == 0 ? "" : ", ");
             if (name.equals(Catalog.TIME)) {
-                sb.append("d.").append(quote(Catalog.TIME));
+                sb.append(time).append(" AS ").append(quote(Catalog.TIME));
             } else if (name.startsWith("measure_value::")) {
                 sb.append("d.").append(quote(Catalog.storageColumn(MeasureValueType.fromValue(cols.get(i)[1].toUpperCase(java.util.Locale.ROOT)))))
                         .append(" AS ").append(quote(name));
@@ -278,8 +359,6 @@ final class H2Store implements AutoCloseable {
                 sb.append("s.").append(quote(name));
             }
         }
-        return sb.append(" FROM ").append(t.samplesTable()).append(" d JOIN ").append(t.seriesTable())
-                .append(" s ON s.").append(quote(Catalog.SERIES_ID)).append(" = d.").append(quote(Catalog.SERIES_ID)).toString();
     }
 
     /**
@@ -333,102 +412,55 @@ final class H2Store implements AutoCloseable {
         List<SeriesState> states = series(t, records);
         List<Entry> entries = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            entries.add(new Entry(records.get(i), states.get(i)));
+            TimestreamRules.ValidRecord r = records.get(i);
+            entries.add(new Entry(r, states.get(i), Catalog.key(states.get(i).id(), r.timeNanos())));
         }
         // A fixed insertion order keeps concurrent writers from deadlocking on each other's keys.
         entries.sort((a, b) -> {
             int c = Long.compare(a.series.id(), b.series.id());
             return c != 0 ? c : Long.compare(a.record.timeNanos(), b.record.timeNanos());
         });
-        String insert = "INSERT INTO " + t.samplesTable() + " VALUES (?, ?, ?, ?, ?, ?, ?)";
-        String select = "SELECT " + storageColumns() + ", " + quote(Catalog.VERSION) + " FROM " + t.samplesTable()
-                + " WHERE " + quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " = ?";
-        String update = "UPDATE " + t.samplesTable() + " SET " + setStorageColumns() + ", " + quote(Catalog.VERSION) + " = ? WHERE "
-                + quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " = ?";
         SQLException last = null;
         for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
             Connection c = borrow();
             try {
+                SampleStatements points = new SampleStatements(c, true, t);
+                SampleStatements samples = new SampleStatements(c, false, t);
                 c.setAutoCommit(false);
                 List<RejectedRecord> rejected = new ArrayList<>();
                 int ingested = 0;
-                try (PreparedStatement ins = c.prepareStatement(insert)) {
-                    PreparedStatement sel = null;
-                    PreparedStatement upd = null;
-                    try {
-                        int inserts = 0;
-                        int updates = 0;
-                        for (Entry e : entries) {
-                            TimestreamRules.ValidRecord r = e.record;
-                            LocalDateTime time = toTime(r.timeNanos());
-                            SeriesState s = e.series;
-                            if (s.lastNanos() == SeriesState.UNKNOWN) {
-                                s.advance(lastTime(c, t, s.id()));
-                            }
-                            // after a conflict the fast path is off: another writer may have appended the same key
-                            if (attempt == 0 && r.timeNanos() > s.lastNanos()) {
-                                bindInsert(ins, s.id(), time, r);
-                                ins.addBatch();
-                                inserts++;
-                                ingested++;
-                                continue;
-                            }
-                            if (sel == null) {
-                                sel = c.prepareStatement(select);
-                            }
-                            sel.setLong(1, s.id());
-                            sel.setObject(2, time);
-                            Object existing = null;
-                            long existingVersion = 0;
-                            boolean found = false;
-                            try (ResultSet rs = sel.executeQuery()) {
-                                if (rs.next()) {
-                                    found = true;
-                                    existing = storedValue(rs);
-                                    existingVersion = rs.getLong(Catalog.VALUE_TYPES.size() + 1);
-                                }
-                            }
-                            if (!found) {
-                                bindInsert(ins, s.id(), time, r);
-                                ins.addBatch();
-                                inserts++;
-                                ingested++;
-                            } else if (Objects.equals(existing, r.value()) && r.version() <= existingVersion) {
-                                ingested++; // identical record: Timestream accepts it again without change
-                            } else if (r.version() > existingVersion) {
-                                if (upd == null) {
-                                    upd = c.prepareStatement(update);
-                                }
-                                int i = bindValues(upd, 1, r);
-                                upd.setLong(i++, r.version());
-                                upd.setLong(i++, s.id());
-                                upd.setObject(i, time);
-                                upd.addBatch();
-                                updates++;
-                                ingested++;
-                            } else {
-                                rejected.add(TimestreamRules.rejection(r.index(),
-                                        "A record with the same dimensions, time and measure name but a different measure value "
-                                                + "already exists with version " + existingVersion
-                                                + ". Write it with a higher version to update it.",
-                                        existingVersion));
-                            }
-                        }
-                        if (inserts > 0) {
-                            ins.executeBatch();
-                        }
-                        if (updates > 0) {
-                            upd.executeBatch();
-                        }
-                    } finally {
-                        if (sel != null) {
-                            sel.close();
-                        }
-                        if (upd != null) {
-                            upd.close();
-                        }
+                for (Entry e : entries) {
+                    TimestreamRules.ValidRecord r = e.record;
+                    SeriesState s = e.series;
+                    SampleStatements target = e.key >= 0 ? points : samples;
+                    if (s.lastNanos() == SeriesState.UNKNOWN) {
+                        s.advance(lastTime(c, t, s.id()));
+                    }
+                    // after a conflict the fast path is off: another writer may have appended the same key
+                    if (attempt == 0 && r.timeNanos() > s.lastNanos()) {
+                        target.insert(e);
+                        ingested++;
+                        continue;
+                    }
+                    StoredSample existing = target.find(e);
+                    if (existing == null) {
+                        target.insert(e);
+                        ingested++;
+                    } else if (Objects.equals(existing.value(), r.value()) && r.version() <= existing.version()) {
+                        ingested++; // identical record: Timestream accepts it again without change
+                    } else if (r.version() > existing.version()) {
+                        target.update(e);
+                        ingested++;
+                    } else {
+                        rejected.add(TimestreamRules.rejection(r.index(),
+                                "A record with the same dimensions, time and measure name but a different measure value "
+                                        + "already exists with version " + existing.version()
+                                        + ". Write it with a higher version to update it.",
+                                existing.version()));
                     }
                 }
+                points.flush();
+                samples.flush();
                 // an over-estimate of a series' last time is safe (the next write just looks up), so advance first
                 for (Entry e : entries) {
                     e.series.advance(e.record.timeNanos());
@@ -456,6 +488,113 @@ final class H2Store implements AutoCloseable {
             }
         }
         throw last != null ? last : new SQLException("interrupted while writing");
+    }
+
+    /** A stored sample's value and version. */
+    private record StoredSample(Object value, long version) {
+    }
+
+    /** Rows per INSERT statement, largest first: a call's new samples go in a few multi-row statements. */
+    private static final int[] INSERT_ROWS = {64, 16, 4, 1};
+
+    /** The write path's SQL on the points table (keyed) or the samples table of a Timestream table. */
+    private record SampleSql(boolean keyed, String[] insert, String select, String update) {
+        static SampleSql of(TableMeta t, boolean keyed) {
+            String table = keyed ? t.pointsTable() : t.samplesTable();
+            String where = keyed ? quote(Catalog.KEY) + " = ?" : quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " = ?";
+            int columns = Catalog.VALUE_TYPES.size() + (keyed ? 2 : 3);
+            String row = "(?" + ", ?".repeat(columns - 1) + ")";
+            String[] insert = new String[INSERT_ROWS.length];
+            for (int i = 0; i < insert.length; i++) {
+                insert[i] = "INSERT INTO " + table + " VALUES " + String.join(", ", java.util.Collections.nCopies(INSERT_ROWS[i], row));
+            }
+            return new SampleSql(keyed, insert,
+                    "SELECT " + storageColumns() + ", " + quote(Catalog.VERSION) + " FROM " + table + " WHERE " + where,
+                    "UPDATE " + table + " SET " + setStorageColumns() + ", " + quote(Catalog.VERSION) + " = ? WHERE " + where);
+        }
+    }
+
+    /** The SQL of each table, built once: the names never change. */
+    private final Map<TableMeta, SampleSql[]> sampleSql = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The statements of one call on the points table (a sample by its key) or the samples table (by series id and
+     * time), taken from the connection's prepared ones when first needed; inserts and updates wait until
+     * {@link #flush}, which writes the inserts in multi-row statements (H2 starts a statement once for all of
+     * their rows).
+     */
+    private final class SampleStatements {
+        private final Connection connection;
+        private final SampleSql sql;
+        private final List<Entry> inserts = new ArrayList<>();
+        private PreparedStatement select;
+        private PreparedStatement update;
+        private int updates;
+
+        SampleStatements(Connection connection, boolean keyed, TableMeta t) {
+            this.connection = connection;
+            this.sql = sampleSql.computeIfAbsent(t, k -> new SampleSql[] {SampleSql.of(k, false), SampleSql.of(k, true)})[keyed ? 1 : 0];
+        }
+
+        /** Binds the row's identity (key, or series id and time) from parameter {@code first}; returns the next one. */
+        private int bindIdentity(PreparedStatement ps, int first, Entry e) throws SQLException {
+            if (sql.keyed()) {
+                ps.setLong(first, e.key);
+                return first + 1;
+            }
+            ps.setLong(first, e.series.id());
+            ps.setObject(first + 1, toTime(e.record.timeNanos()));
+            return first + 2;
+        }
+
+        void insert(Entry e) {
+            inserts.add(e);
+        }
+
+        StoredSample find(Entry e) throws SQLException {
+            if (select == null) {
+                select = prepare(connection, sql.select());
+            }
+            bindIdentity(select, 1, e);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? new StoredSample(storedValue(rs), rs.getLong(Catalog.VALUE_TYPES.size() + 1)) : null;
+            }
+        }
+
+        void update(Entry e) throws SQLException {
+            if (update == null) {
+                update = prepare(connection, sql.update());
+            }
+            int i = bindValues(update, 1, e.record);
+            update.setLong(i++, e.record.version());
+            bindIdentity(update, i, e);
+            update.addBatch();
+            updates++;
+        }
+
+        void flush() throws SQLException {
+            int done = 0;
+            while (done < inserts.size()) {
+                int size = 0;
+                while (INSERT_ROWS[size] > inserts.size() - done) {
+                    size++;
+                }
+                PreparedStatement ps = prepare(connection, sql.insert()[size]);
+                int p = 1;
+                for (int r = 0; r < INSERT_ROWS[size]; r++) {
+                    Entry e = inserts.get(done + r);
+                    p = bindValues(ps, bindIdentity(ps, p, e), e.record);
+                    ps.setLong(p++, e.record.version());
+                }
+                ps.executeUpdate();
+                done += INSERT_ROWS[size];
+            }
+            inserts.clear();
+            if (updates > 0) {
+                update.executeBatch();
+                updates = 0;
+            }
+        }
     }
 
     /**
@@ -518,21 +657,44 @@ final class H2Store implements AutoCloseable {
         return out;
     }
 
+    /** The latest stored sample time of a series, in either table. */
     private static long lastTime(Connection c, TableMeta t, long seriesId) throws SQLException {
+        long last = Long.MIN_VALUE;
+        if (seriesId < Catalog.KEY_SERIES_LIMIT) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + quote(Catalog.KEY) + ") FROM " + t.pointsTable()
+                    + " WHERE " + quote(Catalog.KEY) + " >= ? AND " + quote(Catalog.KEY) + " < ?")) {
+                ps.setLong(1, seriesId << Catalog.KEY_TIME_BITS);
+                ps.setLong(2, (seriesId + 1) << Catalog.KEY_TIME_BITS);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        long k = rs.getLong(1);
+                        if (!rs.wasNull()) {
+                            last = (k & (Catalog.KEY_TIME_LIMIT - 1)) * 1_000_000L;
+                        }
+                    }
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + quote(Catalog.TIME) + ") FROM " + t.samplesTable()
                 + " WHERE " + quote(Catalog.SERIES_ID) + " = ?")) {
             ps.setLong(1, seriesId);
             try (ResultSet rs = ps.executeQuery()) {
                 LocalDateTime max = rs.next() ? rs.getObject(1, LocalDateTime.class) : null;
-                return max == null ? Long.MIN_VALUE : SqlFunctions.toNanoseconds(max);
+                return max == null ? last : Math.max(last, SqlFunctions.toNanoseconds(max));
             }
         }
     }
 
-    /** Deletes the samples of every series older than the cutoff; returns how many were deleted. */
+    /**
+     * Deletes the samples of every series older than the cutoff; returns how many were deleted. In the points
+     * table that is the front of each series' key range.
+     */
     long deleteBefore(long cutoffNanos) throws SQLException {
         long deleted = 0;
-        LocalDateTime cutoff = toTime(Math.max(0, cutoffNanos));
+        long cutoffPositive = Math.max(0, cutoffNanos);
+        LocalDateTime cutoff = toTime(cutoffPositive);
+        // points of whole milliseconds below this one are older than the cutoff
+        long cutoffMillis = Math.min(Catalog.KEY_TIME_LIMIT, Math.floorDiv(cutoffPositive + 999_999L, 1_000_000L));
         for (DatabaseMeta db : catalog.databases.values()) {
             for (TableMeta t : db.tables.values()) {
                 List<Long> ids = new ArrayList<>();
@@ -540,22 +702,29 @@ final class H2Store implements AutoCloseable {
                     ids.add(s.id());
                 }
                 Connection c = borrow();
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.samplesTable() + " WHERE "
-                        + quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " < ?")) {
+                try (PreparedStatement samples = c.prepareStatement("DELETE FROM " + t.samplesTable() + " WHERE "
+                        + quote(Catalog.SERIES_ID) + " = ? AND " + quote(Catalog.TIME) + " < ?");
+                     PreparedStatement points = c.prepareStatement("DELETE FROM " + t.pointsTable() + " WHERE "
+                        + quote(Catalog.KEY) + " >= ? AND " + quote(Catalog.KEY) + " < ?")) {
                     c.setAutoCommit(false);
                     int inBatch = 0;
                     for (long id : ids) {
-                        ps.setLong(1, id);
-                        ps.setObject(2, cutoff);
-                        ps.addBatch();
+                        samples.setLong(1, id);
+                        samples.setObject(2, cutoff);
+                        samples.addBatch();
+                        if (id < Catalog.KEY_SERIES_LIMIT) {
+                            points.setLong(1, id << Catalog.KEY_TIME_BITS);
+                            points.setLong(2, (id << Catalog.KEY_TIME_BITS) + cutoffMillis);
+                            points.addBatch();
+                        }
                         if (++inBatch == 256) {
-                            deleted += sum(ps.executeBatch());
+                            deleted += sum(samples.executeBatch()) + sum(points.executeBatch());
                             c.commit();
                             inBatch = 0;
                         }
                     }
                     if (inBatch > 0) {
-                        deleted += sum(ps.executeBatch());
+                        deleted += sum(samples.executeBatch()) + sum(points.executeBatch());
                     }
                     c.commit();
                 } finally {
@@ -588,7 +757,8 @@ final class H2Store implements AutoCloseable {
         return e.getCause() instanceof SQLException && isContention((SQLException) e.getCause());
     }
 
-    private record Entry(TimestreamRules.ValidRecord record, SeriesState series) {
+    /** A record to store, its series and its key in the points table (-1: it belongs in the samples table). */
+    private record Entry(TimestreamRules.ValidRecord record, SeriesState series, long key) {
     }
 
     private static String storageColumns() {
@@ -605,14 +775,6 @@ final class H2Store implements AutoCloseable {
             sb.append(sb.length() == 0 ? "" : ", ").append(quote(Catalog.storageColumn(type))).append(" = ?");
         }
         return sb.toString();
-    }
-
-    /** Binds a samples row in column order: series id, time, the value columns, version. */
-    private static void bindInsert(PreparedStatement ps, long seriesId, LocalDateTime time, TimestreamRules.ValidRecord r) throws SQLException {
-        ps.setLong(1, seriesId);
-        ps.setObject(2, time);
-        int i = bindValues(ps, 3, r);
-        ps.setLong(i, r.version());
     }
 
     private static int bindValues(PreparedStatement ps, int first, TimestreamRules.ValidRecord r) throws SQLException {
@@ -696,6 +858,7 @@ final class H2Store implements AutoCloseable {
     public void close() throws SQLException {
         closed = true;
         Connection c;
+        prepared.clear();
         while ((c = idle.pollFirst()) != null) {
             try {
                 c.close();

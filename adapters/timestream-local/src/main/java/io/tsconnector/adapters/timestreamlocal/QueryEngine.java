@@ -390,15 +390,10 @@ final class QueryEngine {
         if (meta != null) {
             return metaResult(queryId, sql, meta);
         }
-        SqlTranslator.Translated translated = SqlTranslator.translate(tokens, store.catalog);
         List<Lock> locks = new ArrayList<>();
-        for (TableMeta t : translated.tables()) {
-            Lock l = t.lock.readLock();
-            l.lock();
-            locks.add(l);
-        }
         Cursor cursor = new Cursor(queryId, sql, System.nanoTime() + queryTimeout.toNanos());
         try {
+            SqlTranslator.Translated translated = translateLocked(tokens, locks);
             cursor.readsFrom(translated.tables());
             cursor.open(translated.sql());
             return cursor;
@@ -409,6 +404,33 @@ final class QueryEngine {
             for (Lock l : locks) {
                 l.unlock();
             }
+        }
+    }
+
+    /**
+     * Translates and takes the read locks of the tables read. A translation may spell out a table's columns (see
+     * {@link SqlTranslator}); when a schema change came between it and the locks, it is made again under them.
+     */
+    private SqlTranslator.Translated translateLocked(List<SqlTranslator.Token> tokens, List<Lock> locks) {
+        while (true) {
+            SqlTranslator.Translated translated = SqlTranslator.translate(tokens, store.catalog);
+            for (TableMeta t : translated.tables()) {
+                Lock l = t.lock.readLock();
+                l.lock();
+                locks.add(l);
+            }
+            if (!translated.stale()) {
+                return translated;
+            }
+            SqlTranslator.Translated again = SqlTranslator.translate(tokens, store.catalog);
+            if (again.tables().equals(translated.tables())) {
+                return again;
+            }
+            // the statement reads another table now (one created meanwhile): lock that set instead
+            for (Lock l : locks) {
+                l.unlock();
+            }
+            locks.clear();
         }
     }
 

@@ -13,7 +13,10 @@ import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
 
 /**
  * Rewrites Timestream SQL into H2 SQL over the engine's views: qualified table names, {@code measure_value::type},
- * and the reserved column names are mapped; everything else is passed through token by token.
+ * and the reserved column names are mapped; everything else is passed through token by token. A query of one
+ * table whose WHERE bounds the time at its top level (the connector's reads) reads the table's view query with
+ * those bounds as each series' key range (see {@link H2Store#viewQuery}), so that it reads only the samples of
+ * that time; the WHERE itself is kept whole, so the answer is the same.
  */
 final class SqlTranslator {
     enum Kind { IDENT, QIDENT, STRING, NUMBER, OP }
@@ -32,9 +35,33 @@ final class SqlTranslator {
         }
     }
 
-    /** A statement ready for H2 and the tables it reads. */
-    record Translated(String sql, Set<TableMeta> tables) {
+    /** A statement ready for H2, the tables it reads and their schema versions it was translated on. */
+    record Translated(String sql, Set<TableMeta> tables, java.util.Map<TableMeta, Integer> versions) {
+        /** Whether a table changed its schema since (the statement may lack a new dimension column). */
+        boolean stale() {
+            for (java.util.Map.Entry<TableMeta, Integer> e : versions.entrySet()) {
+                if (e.getKey().schemaVersion != e.getValue()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
+
+    /** Inclusive bounds, in epoch nanoseconds, that a query's WHERE puts on {@code time}. */
+    record TimeBounds(long fromNanos, long toNanos) {
+        /** The whole milliseconds a key can hold within the bounds: an empty range when there are none. */
+        long fromMillis() {
+            return Math.min(Catalog.KEY_TIME_LIMIT, Math.max(0, Math.floorDiv(fromNanos, 1_000_000L) + (Math.floorMod(fromNanos, 1_000_000L) == 0 ? 0 : 1)));
+        }
+
+        long toMillis() {
+            return Math.max(-1, Math.min(Catalog.KEY_TIME_LIMIT - 1, Math.floorDiv(toNanos, 1_000_000L)));
+        }
+    }
+
+    private static final Set<String> CLAUSE_WORDS = Set.of("GROUP", "ORDER", "LIMIT", "HAVING", "UNION", "EXCEPT",
+            "INTERSECT", "OFFSET", "FETCH", "WINDOW", "QUALIFY");
 
     /** A parsed {@code DESCRIBE} or {@code SHOW} statement. */
     record Meta(String statement, String database, String table) {
@@ -168,6 +195,10 @@ final class SqlTranslator {
     }
 
     static Translated translate(List<Token> tokens, Catalog catalog) {
+        return translate(tokens, catalog, true);
+    }
+
+    private static Translated translate(List<Token> tokens, Catalog catalog, boolean prune) {
         List<Token> t = stripSemicolon(tokens);
         if (t.isEmpty()) {
             throw Errors.queryValidation("The query string is empty.");
@@ -177,6 +208,10 @@ final class SqlTranslator {
             throw Errors.queryValidation("The query syntax is invalid: only SELECT, WITH, DESCRIBE and SHOW statements are supported");
         }
         Set<TableMeta> tables = new LinkedHashSet<>();
+        java.util.Map<TableMeta, Integer> versions = new java.util.HashMap<>();
+        int references = 0;
+        int prunable = prune ? prunableReference(t) : -1;
+        TimeBounds bounds = prunable < 0 ? null : timeBounds(t, prunable + 3);
         StringBuilder out = new StringBuilder(t.size() * 8);
         // whether the tokens at the current parenthesis depth are a SELECT list
         Deque<Boolean> outer = new ArrayDeque<>();
@@ -227,7 +262,13 @@ final class SqlTranslator {
                         throw Errors.queryValidation("Table '" + dm.name + "." + table + "' does not exist or is not authorized.");
                     }
                     tables.add(tm);
-                    append(out, tm.view());
+                    versions.putIfAbsent(tm, tm.schemaVersion);
+                    references++;
+                    if (i == prunable && bounds != null) {
+                        append(out, "(" + H2Store.viewQuery(tm, bounds.fromMillis(), bounds.toMillis()) + ") " + Catalog.quote(tm.name));
+                    } else {
+                        append(out, tm.view());
+                    }
                     i += 2;
                     continue;
                 }
@@ -257,7 +298,148 @@ final class SqlTranslator {
                     append(out, tok.text());
             }
         }
-        return new Translated(out.toString(), tables);
+        if (bounds != null && references != 1) {
+            // another reference to a table (a join, a subquery) may read other times: translate without bounds
+            return translate(tokens, catalog, false);
+        }
+        return new Translated(out.toString(), tables, versions);
+    }
+
+    /**
+     * The index of the table reference whose query may read with time bounds: the statement is
+     * {@code SELECT ... FROM "db"."table" WHERE ...} with that FROM and WHERE at the top level; -1 otherwise.
+     */
+    private static int prunableReference(List<Token> t) {
+        if (t.isEmpty() || !t.get(0).isWord("SELECT")) {
+            return -1;
+        }
+        int depth = 0;
+        for (int i = 0; i < t.size(); i++) {
+            Token tok = t.get(i);
+            if (tok.isOp("(")) {
+                depth++;
+            } else if (tok.isOp(")")) {
+                depth--;
+            } else if (depth == 0 && tok.isWord("FROM")) {
+                boolean shape = i + 4 < t.size() && t.get(i + 1).isName() && t.get(i + 2).isOp(".") && t.get(i + 3).isName()
+                        && t.get(i + 4).isWord("WHERE");
+                return shape ? i + 1 : -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The bounds the top-level conjuncts of a WHERE (from {@code where}, the WHERE token) put on {@code time}:
+     * {@code time BETWEEN a AND b}, {@code time >= a}, {@code >}, {@code <=}, {@code <}, {@code =}, with
+     * {@code a} and {@code b} as {@code from_milliseconds(n)} or {@code from_nanoseconds(n)}. Null when there are
+     * none or the WHERE is not a conjunction at its top level (an OR there).
+     */
+    static TimeBounds timeBounds(List<Token> t, int where) {
+        List<List<Token>> conjuncts = new ArrayList<>();
+        List<Token> current = new ArrayList<>();
+        int depth = 0;
+        boolean between = false;
+        for (int i = where + 1; i < t.size(); i++) {
+            Token tok = t.get(i);
+            // a CASE nests as a parenthesis does: the ANDs and ORs of its conditions are not the WHERE's
+            if (tok.isOp("(") || tok.isWord("CASE")) {
+                depth++;
+            } else if (tok.isOp(")") || tok.isWord("END")) {
+                depth--;
+            }
+            if (depth == 0) {
+                if (tok.kind() == Kind.IDENT && CLAUSE_WORDS.contains(tok.text().toUpperCase(Locale.ROOT))) {
+                    break;
+                }
+                if (tok.isWord("OR")) {
+                    return null;
+                }
+                if (tok.isWord("BETWEEN")) {
+                    between = true;
+                } else if (tok.isWord("AND")) {
+                    if (between) {
+                        between = false;
+                    } else {
+                        conjuncts.add(current);
+                        current = new ArrayList<>();
+                        continue;
+                    }
+                }
+            }
+            current.add(tok);
+        }
+        conjuncts.add(current);
+        long from = Long.MIN_VALUE;
+        long to = Long.MAX_VALUE;
+        boolean found = false;
+        for (List<Token> c : conjuncts) {
+            if (c.size() < 3 || !isTime(c.get(0))) {
+                continue;
+            }
+            long[] lo = {Long.MIN_VALUE};
+            long[] hi = {Long.MAX_VALUE};
+            if (c.get(1).isWord("BETWEEN")) {
+                int and = -1;
+                for (int j = 2; j < c.size(); j++) {
+                    if (c.get(j).isWord("AND")) {
+                        and = j;
+                        break;
+                    }
+                }
+                Long a = and < 0 ? null : timeLiteral(c.subList(2, and));
+                Long b = and < 0 ? null : timeLiteral(c.subList(and + 1, c.size()));
+                if (a == null || b == null) {
+                    continue;
+                }
+                lo[0] = a;
+                hi[0] = b;
+            } else {
+                Long v = timeLiteral(c.subList(2, c.size()));
+                if (v == null || c.get(1).kind() != Kind.OP) {
+                    continue;
+                }
+                switch (c.get(1).text()) {
+                    case ">=": lo[0] = v; break;
+                    case ">": if (v == Long.MAX_VALUE) { continue; } lo[0] = v + 1; break;
+                    case "<=": hi[0] = v; break;
+                    case "<": if (v == Long.MIN_VALUE) { continue; } hi[0] = v - 1; break;
+                    case "=": lo[0] = v; hi[0] = v; break;
+                    default: continue;
+                }
+            }
+            from = Math.max(from, lo[0]);
+            to = Math.min(to, hi[0]);
+            found = true;
+        }
+        return found ? new TimeBounds(from, to) : null;
+    }
+
+    private static boolean isTime(Token tok) {
+        return (tok.kind() == Kind.IDENT && tok.text().equalsIgnoreCase(Catalog.TIME))
+                || (tok.kind() == Kind.QIDENT && tok.text().equals(Catalog.TIME));
+    }
+
+    /** Epoch nanoseconds of {@code from_milliseconds(n)} / {@code from_nanoseconds(n)}, n an integer; else null. */
+    private static Long timeLiteral(List<Token> c) {
+        boolean negative = c.size() == 5 && c.get(2).isOp("-");
+        if (c.size() != (negative ? 5 : 4) || c.get(0).kind() != Kind.IDENT || !c.get(1).isOp("(") || !c.get(c.size() - 1).isOp(")")) {
+            return null;
+        }
+        Token n = c.get(c.size() - 2);
+        if (n.kind() != Kind.NUMBER || !n.text().chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        try {
+            long v = Long.parseLong((negative ? "-" : "") + n.text());
+            if (c.get(0).text().equalsIgnoreCase("from_milliseconds")) {
+                return Math.multiplyExact(v, 1_000_000L);
+            }
+            return c.get(0).text().equalsIgnoreCase("from_nanoseconds") ? v : null;
+        } catch (NumberFormatException | ArithmeticException e) {
+            // not a time the query can compute either; without bounds it fails in H2 as it would otherwise
+            return null;
+        }
     }
 
     /**
