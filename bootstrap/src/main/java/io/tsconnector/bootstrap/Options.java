@@ -195,6 +195,12 @@ final class Options {
     static final Option<Long> READ_MAX_SAMPLES = add(Option.flag("read.max-samples", Parser.longInteger(1))
             .group(LIMITS).defaultValue(Long.toString(Limits.DEFAULT.maxReadSamples()))
             .help("Most samples one SAMPLES read response may hold; more gives 400. Streamed reads have no such limit."));
+    static final Option<java.time.Duration> READ_TIMEOUT = add(Option.flag("read.timeout",
+                    new Parser<>("DURATION", null, InfluxOptions::duration))
+            .variable("read_timeout").group(LIMITS).defaultValue("1m")
+            .help("Longest time one remote-read request may take (like Prometheus' remote_read remote_timeout, 1m; "
+                    + "at most 10m; on Lambda keep it below the API's integration timeout); past it the store's "
+                    + "queries are stopped (Timestream: CancelQuery) and the answer is 503."));
 
     // ---- Caches: each owned by the object that uses it, two generations, exported as timestream_connector_cache_*
     static final Option<Integer> CACHE_REMOTE_WRITE_LABELS = add(Option.flag("cache.remote-write-labels", Parser.integer(0))
@@ -239,7 +245,7 @@ final class Options {
         StorageSettings storage = new StorageSettings(v.get(STORAGE_TYPE), v.get(REGION), v.get(WRITE_ENDPOINT),
                 v.get(QUERY_ENDPOINT), v.get(MAX_READ_RETRIES), v.get(MAX_WRITE_RETRIES), v.get(WRITE_CONCURRENCY),
                 v.get(LOCAL_PATH), v.get(LOCAL_CREATE_TABLES), v.get(LOCAL_RETENTION), influxdb(v));
-        Limits limits = new Limits(v.get(MAX_REQUEST_BYTES), v.get(READ_MAX_SAMPLES));
+        Limits limits = new Limits(v.get(MAX_REQUEST_BYTES), v.get(READ_MAX_SAMPLES)).withReadTimeout(v.get(READ_TIMEOUT));
         CacheSettings caches = new CacheSettings(v.get(CACHE_REMOTE_WRITE_LABELS), v.get(CACHE_WRITE_SERIES),
                 v.get(CACHE_TIMESTREAM_SERIES));
         return new ConnectorSettings(v.get(DATABASE_LABEL), v.get(TABLE_LABEL), v.get(DEFAULT_DATABASE),

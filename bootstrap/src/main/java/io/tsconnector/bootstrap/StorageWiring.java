@@ -11,8 +11,12 @@ import io.tsconnector.adapters.timestream.TimestreamSeriesReader;
 import io.tsconnector.adapters.timestream.TimestreamSeriesWriter;
 import io.tsconnector.adapters.timestreamlocal.LocalTimestream;
 import io.tsconnector.application.NeverRetryException;
+import io.tsconnector.application.ReadDeadline;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.application.port.out.SeriesWriter;
+import io.tsconnector.domain.Destination;
+import io.tsconnector.domain.SeriesConsumer;
+import io.tsconnector.domain.SeriesQuery;
 import java.util.List;
 import java.util.function.LongSupplier;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -75,12 +79,20 @@ final class StorageWiring {
      * until its first samples arrive.
      */
     private static SeriesReader emptyUntilWritten(SeriesReader reader) {
-        return (destination, query, consumer) -> {
-            try {
-                reader.read(destination, query, consumer);
-            } catch (NeverRetryException e) {
-                if (e.kind() != NeverRetryException.Kind.NOT_FOUND) {
-                    throw e;
+        return new SeriesReader() {
+            @Override
+            public void read(Destination destination, SeriesQuery query, SeriesConsumer consumer) {
+                read(destination, query, ReadDeadline.NONE, consumer);
+            }
+
+            @Override
+            public void read(Destination destination, SeriesQuery query, ReadDeadline deadline, SeriesConsumer consumer) {
+                try {
+                    reader.read(destination, query, deadline, consumer);
+                } catch (NeverRetryException e) {
+                    if (e.kind() != NeverRetryException.Kind.NOT_FOUND) {
+                        throw e;
+                    }
                 }
             }
         };

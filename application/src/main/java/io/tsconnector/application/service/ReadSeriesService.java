@@ -1,5 +1,6 @@
 package io.tsconnector.application.service;
 
+import io.tsconnector.application.ReadDeadline;
 import io.tsconnector.application.port.in.ReadSeriesUseCase;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.domain.Destination;
@@ -25,7 +26,7 @@ public final class ReadSeriesService implements ReadSeriesUseCase {
     }
 
     @Override
-    public void read(SeriesQuery query, SeriesConsumer consumer) {
+    public void read(SeriesQuery query, ReadDeadline deadline, SeriesConsumer consumer) {
         Destination destination = destinations.forQuery(query.matchers());
         Labels extra = destinations.resultLabels(query.matchers());
         for (Matcher m : query.matchers()) {
@@ -37,16 +38,21 @@ public final class ReadSeriesService implements ReadSeriesUseCase {
             return;
         }
         SeriesQuery dataQuery = query.withMatchers(destinations.dataMatchers(query.matchers()));
+        // the deadline is also checked as each series is handed on, whatever the store does
+        SeriesConsumer bounded = !deadline.isBounded() ? consumer : series -> {
+            deadline.check("while the answer was being encoded");
+            consumer.accept(series);
+        };
         if (extra.isEmpty()) {
-            reader.read(destination, dataQuery, consumer);
+            reader.read(destination, dataQuery, deadline, bounded);
             return;
         }
-        reader.read(destination, dataQuery, series -> {
+        reader.read(destination, dataQuery, deadline, series -> {
             Labels labels = series.labels();
             for (int i = 0; i < extra.size(); i++) {
                 labels = labels.with(extra.name(i), extra.value(i));
             }
-            consumer.accept(new TimeSeries(labels, series.samples()));
+            bounded.accept(new TimeSeries(labels, series.samples()));
         });
     }
 }

@@ -63,6 +63,7 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
     private final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
     private final AtomicInteger writeCalls = new AtomicInteger();
     private final AtomicLong queryCalls = new AtomicLong();
+    private final AtomicLong cancelCalls = new AtomicLong();
     private final List<Integer> recordsPerCall = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.ConcurrentHashMap<String, long[]> metered = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean parseFree;
@@ -76,7 +77,15 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
 
     /** A fake over a fresh in-memory engine; {@code createTablesOnWrite} as in {@link LocalTimestream#open}. */
     public FakeTimestreamEndpoint(boolean createTablesOnWrite) {
-        this.local = LocalTimestream.open("mem:fake-timestream-" + INSTANCES.incrementAndGet(), createTablesOnWrite);
+        this("mem:fake-timestream-" + INSTANCES.incrementAndGet(), createTablesOnWrite);
+    }
+
+    /**
+     * A fake over the engine at {@code localPath} (a directory, or {@code mem:name}): on disk, what it stores
+     * stays out of the heap, so a long run in the connector's JVM measures the connector's memory.
+     */
+    public FakeTimestreamEndpoint(String localPath, boolean createTablesOnWrite) {
+        this.local = LocalTimestream.open(localPath, createTablesOnWrite);
     }
 
     /** Binds 127.0.0.1 on a free port and starts serving. */
@@ -213,6 +222,11 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
     /** WriteRecords calls received, including those answered with an injected fault. */
     public int writeCalls() {
         return writeCalls.get();
+    }
+
+    /** CancelQuery calls answered. */
+    public long cancelCalls() {
+        return cancelCalls.get();
     }
 
     /** Query calls received, including those answered with an injected fault. */
@@ -415,6 +429,11 @@ public final class FakeTimestreamEndpoint implements AutoCloseable {
                 return writeRecords(json);
             case "Query":
                 return query(json);
+            case "CancelQuery":
+                cancelCalls.incrementAndGet();
+                local.queryClient().cancelQuery(software.amazon.awssdk.services.timestreamquery.model.CancelQueryRequest.builder()
+                        .queryId(str(json, "QueryId")).build());
+                return "{\"CancellationMessage\":\"Query cancelled\"}";
             case "CreateDatabase":
                 return "{\"Database\":" + database(local.writeClient().createDatabase(
                         CreateDatabaseRequest.builder().databaseName(str(json, "DatabaseName")).build()).database()) + "}";

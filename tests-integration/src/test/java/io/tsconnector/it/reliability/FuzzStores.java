@@ -1,15 +1,23 @@
 package io.tsconnector.it.reliability;
 
 import io.tsconnector.adapters.influxdb.InfluxServer;
+import io.tsconnector.adapters.protocol.Limits;
 import io.tsconnector.bootstrap.Connector;
 import io.tsconnector.bootstrap.ConnectorSettings;
 import io.tsconnector.bootstrap.InfluxOptions;
 import io.tsconnector.bootstrap.Storage;
 import io.tsconnector.bootstrap.StorageSettings;
 import io.tsconnector.it.fake.FakeTimestreamEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Test helper: a connector on one of the stores CI runs (memory, local, Timestream over the fake endpoint,
@@ -35,9 +43,16 @@ final class FuzzStores {
     private FuzzStores() {
     }
 
+    /**
+     * The connector's read limit in the fuzz: below the fuzz's answer bound, so a read of all the history the
+     * fuzz wrote (a mutation that removed its time range) ends within the bound, answered or stopped.
+     */
+    static final Duration READ_TIMEOUT = Duration.ofMillis(Long.getLong("fuzz.readTimeoutMs", 8_000));
+
     static Running start(String store) {
         ConnectorSettings settings = ConnectorSettings.defaults(new InetSocketAddress("127.0.0.1", 0))
-                .withDestinationLabels(DATABASE_LABEL, TABLE_LABEL);
+                .withDestinationLabels(DATABASE_LABEL, TABLE_LABEL)
+                .withLimits(Limits.DEFAULT.withReadTimeout(READ_TIMEOUT));
         List<AutoCloseable> resources = new ArrayList<>();
         switch (store) {
             case "memory" -> {
@@ -49,8 +64,11 @@ final class FuzzStores {
                         .withLocalPath("mem:fuzz-" + System.nanoTime()))), null, resources);
             }
             case "timestream" -> {
-                FakeTimestreamEndpoint fake = new FakeTimestreamEndpoint().start();
-                resources.add(fake);
+                // the fake keeps what it stores on disk, so RSS measures the connector rather than the fake's data
+                Path dir = temporaryDirectory();
+                FakeTimestreamEndpoint fake = new FakeTimestreamEndpoint(dir.resolve("fake").toString(), true).start();
+                resources.add(() -> deleteTree(dir));
+                resources.add(0, fake);
                 return new Running(Connector.start(settings.withStorage(new StorageSettings(Storage.TIMESTREAM, "us-east-1",
                         fake.uri(), fake.uri(), 1, 1, 16, "./data", true))), fake, resources);
             }
@@ -65,6 +83,22 @@ final class FuzzStores {
                         .withInfluxdb(InfluxOptions.of(influx.uri())))), null, resources);
             }
             default -> throw new IllegalArgumentException(store);
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("fuzz-fake-timestream");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

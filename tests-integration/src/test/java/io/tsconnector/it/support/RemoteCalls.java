@@ -38,7 +38,11 @@ public final class RemoteCalls {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** An HTTP answer: status, body bytes as received, and the Content-Type. */
-    public record Answer(int status, byte[] body, String contentType) {
+    public record Answer(int status, byte[] body, String contentType, String retryAfter) {
+        public Answer(int status, byte[] body, String contentType) {
+            this(status, body, contentType, null);
+        }
+
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -72,7 +76,8 @@ public final class RemoteCalls {
     private static Answer send(HttpRequest request) {
         try {
             HttpResponse<byte[]> r = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+            return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""),
+                    r.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.tsconnector.adapters.influxdb;
 
 import io.tsconnector.application.NeverRetryException;
+import io.tsconnector.application.ReadDeadline;
 import io.tsconnector.application.RetryLaterException;
 import io.tsconnector.application.StorageException;
 import java.io.IOException;
@@ -79,13 +80,38 @@ public final class InfluxHttp {
      * its answer names it ({@code X-Influxdb-Version}), or null.
      */
     String query(String database, String influxQl, String what, BodyReader reader) {
+        return query(database, influxQl, what, ReadDeadline.NONE, reader);
+    }
+
+    /**
+     * A query under a read deadline: the request's timeout is the time left (never more than
+     * {@code --influxdb.timeout}), and once the deadline passes while the answer streams in, the connection is
+     * closed, which makes InfluxDB stop the query.
+     */
+    String query(String database, String influxQl, String what, ReadDeadline deadline, BodyReader reader) {
+        deadline.check("before " + what);
         String form = "db=" + encode(database) + rp() + "&epoch=ms&chunked=true&chunk_size=10000&q=" + encode(influxQl);
-        HttpRequest request = request(URI.create(base + "/query"))
+        HttpRequest.Builder b = request(URI.create(base + "/query"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8)).build();
-        HttpResponse<InputStream> r = send("query", request, HttpResponse.BodyHandlers.ofInputStream(),
-                settings.maxReadRetries(), what, InfluxHttp::closeQuietly);
-        try (InputStream body = r.body()) {
+                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8));
+        if (deadline.isBounded()) {
+            Duration left = deadline.remainingOr(settings.timeout());
+            if (left.isZero()) {
+                throw deadline.exceeded("before " + what, null);
+            }
+            b.timeout(left);
+        }
+        HttpResponse<InputStream> r;
+        try {
+            r = send("query", b.build(), HttpResponse.BodyHandlers.ofInputStream(),
+                    settings.maxReadRetries(), what, InfluxHttp::closeQuietly, deadline);
+        } catch (RetryLaterException e) {
+            if (deadline.passed()) {
+                throw deadline.exceeded("waiting for " + what, e);
+            }
+            throw e;
+        }
+        try (InputStream body = deadline.isBounded() ? new DeadlineStream(r.body(), deadline, what) : r.body()) {
             if (r.statusCode() == 200) {
                 reader.read(body);
                 return r.headers().firstValue("X-Influxdb-Version").orElse(null);
@@ -99,6 +125,36 @@ public final class InfluxHttp {
         }
     }
 
+    /** An answer body that ends the read with the deadline's error once it has passed. */
+    private static final class DeadlineStream extends java.io.FilterInputStream {
+        private final ReadDeadline deadline;
+        private final String what;
+
+        DeadlineStream(InputStream in, ReadDeadline deadline, String what) {
+            super(in);
+            this.deadline = deadline;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            check();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            check();
+            return super.read(b, off, len);
+        }
+
+        private void check() {
+            if (deadline.passed()) {
+                throw deadline.exceeded("while " + what + " was answering", null);
+            }
+        }
+    }
+
     /**
      * Sends a request, again after a network error or a 429/5xx answer (whose body is discarded) while
      * retries are left; returns the last answer.
@@ -107,9 +163,16 @@ public final class InfluxHttp {
      */
     private <T> HttpResponse<T> send(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
                                      int retries, String what, java.util.function.Consumer<T> discard) {
+        return send(operation, request, handler, retries, what, discard, ReadDeadline.NONE);
+    }
+
+    /** The same, retrying only while the deadline has not passed. */
+    private <T> HttpResponse<T> send(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                                     int retries, String what, java.util.function.Consumer<T> discard,
+                                     ReadDeadline deadline) {
         long start = System.nanoTime();
         try {
-            return sendWithRetries(operation, request, handler, retries, what, discard);
+            return sendWithRetries(operation, request, handler, retries, what, discard, deadline);
         } finally {
             // a query's answer is read after this: its time is the time to the first byte
             observer.called(operation, System.nanoTime() - start);
@@ -117,7 +180,8 @@ public final class InfluxHttp {
     }
 
     private <T> HttpResponse<T> sendWithRetries(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                                int retries, String what, java.util.function.Consumer<T> discard) {
+                                                int retries, String what, java.util.function.Consumer<T> discard,
+                                                ReadDeadline deadline) {
         for (int attempt = 0; ; attempt++) {
             HttpResponse<T> r;
             if (attempt > 0) {
@@ -126,7 +190,7 @@ public final class InfluxHttp {
             try {
                 r = client.send(request, handler);
             } catch (IOException e) {
-                if (attempt < retries) {
+                if (attempt < retries && !deadline.passed()) {
                     backoff(attempt);
                     continue;
                 }
@@ -138,7 +202,7 @@ public final class InfluxHttp {
             if (r.statusCode() == 429) {
                 observer.throttled(operation);
             }
-            if (retryable(r.statusCode()) && attempt < retries) {
+            if (retryable(r.statusCode()) && attempt < retries && !deadline.passed()) {
                 discard.accept(r.body());
                 backoff(attempt);
                 continue;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.tsconnector.application.NeverRetryException;
+import io.tsconnector.application.ReadDeadline;
 import io.tsconnector.application.RetryLaterException;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.domain.Destination;
@@ -94,6 +95,12 @@ public final class InfluxSeriesReader implements SeriesReader {
 
     @Override
     public void read(Destination destination, SeriesQuery query, SeriesConsumer consumer) {
+        read(destination, query, ReadDeadline.NONE, consumer);
+    }
+
+    /** Every request of the read is bounded by the time left; past the deadline the read stops with its error. */
+    @Override
+    public void read(Destination destination, SeriesQuery query, ReadDeadline deadline, SeriesConsumer consumer) {
         long start = Math.max(query.startMs(), InfluxQl.MIN_TIME_MS);
         long end = Math.min(query.endMs(), InfluxQl.MAX_TIME_MS);
         String count = InfluxQl.count(destination.table(), query);
@@ -102,7 +109,7 @@ public final class InfluxSeriesReader implements SeriesReader {
         }
         String what = "InfluxQL query on " + destination;
         Accumulator counted = new Accumulator(what, COUNT, null);
-        String version = http.query(destination.database(), count, what, counted::parse);
+        String version = http.query(destination.database(), count, what, deadline, counted::parse);
         List<Found> found = counted.found();
         if (found.isEmpty()) {
             return;
@@ -118,7 +125,7 @@ public final class InfluxSeriesReader implements SeriesReader {
         for (Found f : found) {
             expected.put(f.labels, (int) Math.min(MAX_PRESIZE, f.points / plan.timeParts + 1));
         }
-        run(destination.database(), plan, what, expected, consumer);
+        run(destination.database(), plan, what, expected, deadline, consumer);
     }
 
     /**
@@ -222,12 +229,13 @@ public final class InfluxSeriesReader implements SeriesReader {
      * consumer's encoding overlaps InfluxDB's work on later requests (and those series are not held); the
      * parts of a one-SELECT plan all hold every series, so its series are handed over at the end.
      */
-    private void run(String database, Plan plan, String what, Map<Labels, Integer> expected, SeriesConsumer consumer) {
+    private void run(String database, Plan plan, String what, Map<Labels, Integer> expected, ReadDeadline deadline,
+                     SeriesConsumer consumer) {
         List<String> requests = plan.requests;
         int n = requests.size();
         if (n == 1) {
             Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected);
-            http.query(database, requests.get(0), what, a::parse);
+            http.query(database, requests.get(0), what, deadline, a::parse);
             a.emitBefore(null, consumer);
             return;
         }
@@ -242,7 +250,7 @@ public final class InfluxSeriesReader implements SeriesReader {
             for (int i; !stop.get() && (i = next.getAndIncrement()) < n; ) {
                 try {
                     Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected);
-                    http.query(database, requests.get(i), what, a::parse);
+                    http.query(database, requests.get(i), what, deadline, a::parse);
                     answers.get(i).complete(a);
                 } catch (Throwable t) {
                     stop.set(true);

@@ -1,6 +1,7 @@
 package io.tsconnector.adapters.protocol;
 
 import io.tsconnector.adapters.protocol.chunks.StreamedReadEncoder;
+import io.tsconnector.application.ReadDeadline;
 import io.tsconnector.application.port.in.ReadSeriesUseCase;
 import io.tsconnector.domain.SeriesQuery;
 import java.io.IOException;
@@ -27,8 +28,10 @@ final class RemoteReadEndpoint {
     ProtocolResponse handle(RequestHeaders headers, byte[] body, int length, int maxResponseBytes) {
         byte[] message = Snappy.decompressBody(headers, body, length, limits.maxDecodedBytes(), "remote read requests");
         DecodedRead read = RemoteReadCodec.decodeRequest(message, limits.maxMatcherBytes());
+        // one deadline for the whole request, all its queries: what the client waits for
+        ReadDeadline deadline = ReadDeadline.after(limits.readTimeout());
         if (read.prefersStreamedChunks()) {
-            return streamed(read, maxResponseBytes);
+            return streamed(read, deadline, maxResponseBytes);
         }
         SamplesResponseEncoder encoder = new SamplesResponseEncoder(limits.maxReadSamples());
         // a query repeated in one request is answered from its first result: a small request naming the same
@@ -41,7 +44,7 @@ final class RemoteReadEndpoint {
                 encoder.repeatQuery(earlier);
                 continue;
             }
-            useCase.read(query, encoder::series);
+            useCase.read(query, deadline, encoder::series);
             encoder.endQuery();
         }
         Map<String, String> h = new LinkedHashMap<>();
@@ -55,7 +58,7 @@ final class RemoteReadEndpoint {
      * result. A failure before the first byte still becomes a status code (the transport commits lazily);
      * a failure after it can only cut the stream, which the client detects by the missing frames.
      */
-    private ProtocolResponse streamed(DecodedRead read, int maxResponseBytes) {
+    private ProtocolResponse streamed(DecodedRead read, ReadDeadline deadline, int maxResponseBytes) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Content-Type", "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse");
         return ProtocolResponse.streamed(200, h, out -> {
@@ -63,7 +66,7 @@ final class RemoteReadEndpoint {
             try {
                 for (int i = 0; i < read.queries().size(); i++) {
                     int index = i;
-                    useCase.read(read.queries().get(i), series -> {
+                    useCase.read(read.queries().get(i), deadline, series -> {
                         try {
                             encoder.series(index, series);
                         } catch (IOException e) {

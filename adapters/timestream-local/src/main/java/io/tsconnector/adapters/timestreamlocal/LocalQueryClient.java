@@ -1,6 +1,8 @@
 package io.tsconnector.adapters.timestreamlocal;
 
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
+import software.amazon.awssdk.services.timestreamquery.model.CancelQueryRequest;
+import software.amazon.awssdk.services.timestreamquery.model.CancelQueryResponse;
 import software.amazon.awssdk.services.timestreamquery.model.QueryRequest;
 import software.amazon.awssdk.services.timestreamquery.model.QueryResponse;
 
@@ -25,5 +27,12 @@ final class LocalQueryClient implements TimestreamQueryClient {
     @Override
     public QueryResponse query(QueryRequest request) {
         return engine.query(request);
+    }
+
+    /** Closes the query's cursor; like Timestream, cancelling a query that already ended is not an error. */
+    @Override
+    public CancelQueryResponse cancelQuery(CancelQueryRequest request) {
+        engine.cancel(request.queryId());
+        return CancelQueryResponse.builder().build();
     }
 }

@@ -373,6 +373,18 @@ final class QueryEngine {
         }
     }
 
+    /** CancelQuery: closes the cursor of that query, if it is still open; false when there is none. */
+    boolean cancel(String queryId) {
+        Cursor c = queryId == null ? null : cursors.remove(queryId);
+        if (c == null) {
+            return false;
+        }
+        synchronized (c) {
+            c.close();
+        }
+        return true;
+    }
+
     /** Closes every open cursor, giving their connections back. */
     void closeCursors() {
         for (Cursor c : List.copyOf(cursors.values())) {

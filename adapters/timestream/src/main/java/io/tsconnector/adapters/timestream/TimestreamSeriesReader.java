@@ -1,6 +1,7 @@
 package io.tsconnector.adapters.timestream;
 
 import io.tsconnector.application.NeverRetryException;
+import io.tsconnector.application.ReadDeadline;
 import io.tsconnector.application.StorageException;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.domain.Destination;
@@ -27,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.timestreamquery.TimestreamQueryClient;
+import software.amazon.awssdk.services.timestreamquery.model.CancelQueryRequest;
 import software.amazon.awssdk.services.timestreamquery.model.ColumnInfo;
 import software.amazon.awssdk.services.timestreamquery.model.Datum;
 import software.amazon.awssdk.services.timestreamquery.model.QueryRequest;
@@ -42,7 +45,9 @@ import software.amazon.awssdk.services.timestreamquery.model.ScalarType;
  * <p>A label that is no column of the table is absent from every series. The dimension columns of each
  * table come from {@code DESCRIBE}, kept {@value #COLUMNS_TTL_SECONDS} s, checked again when a query names
  * a label the cached columns lack and they are older than {@value #RECHECK_SECONDS} s (a new label may
- * just have been written), and reloaded when Timestream reports a missing column. Query hints are not used:
+ * just have been written), and reloaded when Timestream reports a missing column. A read with a deadline
+ * checks it before every page, bounds each Query call by the time left and, once it passes, cancels the
+ * query with CancelQuery so Timestream stops scanning (and billing) for it. Query hints are not used:
  * they describe the PromQL evaluation, and the query's own range is already the narrowest safe one.
  * Works on any {@link TimestreamQueryClient}.
  */
@@ -50,11 +55,15 @@ public final class TimestreamSeriesReader implements SeriesReader {
     static final int COLUMNS_TTL_SECONDS = 60;
     static final int RECHECK_SECONDS = 2;
     private static final System.Logger LOG = System.getLogger(TimestreamSeriesReader.class.getName());
+    /** Limit of the CancelQuery call made when a read's deadline passes. */
+    private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(2);
     private static final Pattern MISSING_COLUMN_NAME = Pattern.compile("(?i)column\\s+['\"`]?([^'\"`\\s]+)['\"`]?\\s");
 
     private final TimestreamQueryClient client;
     private final LongSupplier nanoClock;
     private final Map<Destination, Columns> columns = new ConcurrentHashMap<>();
+    /** The client's own limit of one call, which a deadline may shorten but never lengthen. */
+    private final Duration callTimeout;
 
     public TimestreamSeriesReader(TimestreamQueryClient client) {
         this(client, System::nanoTime);
@@ -63,17 +72,34 @@ public final class TimestreamSeriesReader implements SeriesReader {
     TimestreamSeriesReader(TimestreamQueryClient client, LongSupplier nanoClock) {
         this.client = client;
         this.nanoClock = nanoClock;
+        this.callTimeout = configuredCallTimeout(client);
+    }
+
+    private static Duration configuredCallTimeout(TimestreamQueryClient client) {
+        try {
+            return client.serviceClientConfiguration().overrideConfiguration().apiCallTimeout()
+                    .orElse(TimestreamClients.DEFAULT_QUERY_TIMEOUT);
+        } catch (RuntimeException e) {
+            // a client without SDK configuration (the embedded engine): it bounds its calls itself
+            return null;
+        }
     }
 
     @Override
     public void read(Destination destination, SeriesQuery query, SeriesConsumer consumer) {
+        read(destination, query, ReadDeadline.NONE, consumer);
+    }
+
+    @Override
+    public void read(Destination destination, SeriesQuery query, ReadDeadline deadline, SeriesConsumer consumer) {
         if (query.startMs() > query.endMs()) {
             return;
         }
-        Columns cols = columns(destination, false);
+        Pages pages = new Pages(deadline);
+        Columns cols = columns(destination, false, pages);
         if (cols.lacksAny(query.matchers()) && nanoClock.getAsLong() - cols.loadedNanos
                 > Duration.ofSeconds(RECHECK_SECONDS).toNanos()) {
-            cols = columns(destination, true);
+            cols = columns(destination, true, pages);
         }
         for (int attempt = 0; ; attempt++) {
             String sql = TimestreamSql.select(destination, query, cols::has);
@@ -82,13 +108,15 @@ public final class TimestreamSeriesReader implements SeriesReader {
             }
             SeriesAccumulator rows = new SeriesAccumulator();
             try {
-                run(sql, rows::page);
+                pages.run(sql, rows::page);
+            } catch (ReadDeadline.ReadTimeoutException e) {
+                throw e;
             } catch (RuntimeException e) {
                 if (attempt == 0 && TimestreamErrors.isMissingColumn(e)) {
                     if (LOG.isLoggable(Level.DEBUG)) {
                         LOG.log(Level.DEBUG, "Reloading the columns of " + destination + ": " + e.getMessage());
                     }
-                    cols = columns(destination, true).withMissing(missingColumn(e));
+                    cols = columns(destination, true, pages).withMissing(missingColumn(e));
                     columns.put(destination, cols);
                     continue;
                 }
@@ -104,20 +132,71 @@ public final class TimestreamSeriesReader implements SeriesReader {
         return m.find() ? m.group(1) : null;
     }
 
-    private void run(String sql, Consumer<QueryResponse> pages) {
-        String token = null;
-        do {
-            QueryRequest.Builder request = QueryRequest.builder().queryString(sql);
-            if (token != null) {
-                request.nextToken(token);
-            }
-            QueryResponse response = client.query(request.build());
-            pages.accept(response);
-            token = response.nextToken();
-        } while (token != null && !token.isEmpty());
+    /** The Query calls of one read, under its deadline. */
+    private final class Pages {
+        private final ReadDeadline deadline;
+        private int calls;
+        private long rows;
+
+        Pages(ReadDeadline deadline) {
+            this.deadline = deadline;
+        }
+
+        void run(String sql, Consumer<QueryResponse> pages) {
+            String token = null;
+            String queryId = null;
+            do {
+                if (deadline.passed()) {
+                    throw stopped(queryId, null);
+                }
+                QueryRequest.Builder request = QueryRequest.builder().queryString(sql);
+                if (token != null) {
+                    request.nextToken(token);
+                }
+                if (deadline.isBounded() && callTimeout != null) {
+                    Duration limit = deadline.remainingOr(callTimeout);
+                    request.overrideConfiguration(o -> o.apiCallTimeout(limit));
+                }
+                QueryResponse response;
+                try {
+                    response = client.query(request.build());
+                } catch (ApiCallTimeoutException e) {
+                    if (deadline.passed()) {
+                        throw stopped(queryId, e);
+                    }
+                    throw e;
+                }
+                calls++;
+                rows += response.rows().size();
+                queryId = response.queryId();
+                pages.accept(response);
+                token = response.nextToken();
+            } while (token != null && !token.isEmpty());
+        }
+
+        private ReadDeadline.ReadTimeoutException stopped(String queryId, Throwable cause) {
+            boolean cancelled = queryId != null && cancel(queryId);
+            // the answer's status line is logged by the inbound pipeline, with this message
+            return deadline.exceeded("after " + calls + " Query calls and " + rows + " rows"
+                    + (cancelled ? ", its Timestream query cancelled" : ""), cause);
+        }
     }
 
-    private Columns columns(Destination destination, boolean reload) {
+    /** CancelQuery, best effort: the read fails with its deadline whatever this answers. */
+    private boolean cancel(String queryId) {
+        try {
+            client.cancelQuery(CancelQueryRequest.builder().queryId(queryId)
+                    .overrideConfiguration(o -> o.apiCallTimeout(CANCEL_TIMEOUT)).build());
+            return true;
+        } catch (RuntimeException e) {
+            if (LOG.isLoggable(Level.DEBUG)) {
+                LOG.log(Level.DEBUG, "CancelQuery " + queryId + " failed: " + e);
+            }
+            return false;
+        }
+    }
+
+    private Columns columns(Destination destination, boolean reload, Pages pages) {
         long now = nanoClock.getAsLong();
         Columns cached = columns.get(destination);
         if (!reload && cached != null && now - cached.loadedNanos < Duration.ofSeconds(COLUMNS_TTL_SECONDS).toNanos()) {
@@ -126,8 +205,10 @@ public final class TimestreamSeriesReader implements SeriesReader {
         Set<String> names = new HashSet<>();
         Columns loaded;
         try {
-            run(TimestreamSql.describe(destination), page -> describePage(page, names));
+            pages.run(TimestreamSql.describe(destination), page -> describePage(page, names));
             loaded = new Columns(names, Set.of(), now);
+        } catch (ReadDeadline.ReadTimeoutException e) {
+            throw e;
         } catch (RuntimeException e) {
             StorageException s = TimestreamErrors.translate("DESCRIBE of " + destination, e);
             if (!(s instanceof NeverRetryException n) || n.kind() != NeverRetryException.Kind.INVALID) {
