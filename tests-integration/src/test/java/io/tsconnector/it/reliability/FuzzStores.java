@@ -60,8 +60,11 @@ final class FuzzStores {
                         null, resources);
             }
             case "local" -> {
+                // on disk, as local mode runs for its users
+                Path dir = temporaryDirectory();
+                resources.add(() -> deleteTree(dir));
                 return new Running(Connector.start(settings.withStorage(StorageSettings.DEFAULT.withStorage(Storage.LOCAL)
-                        .withLocalPath("mem:fuzz-" + System.nanoTime()))), null, resources);
+                        .withLocalPath(dir.resolve("data").toString()))), null, resources);
             }
             case "timestream" -> {
                 // the fake keeps what it stores on disk, so RSS measures the connector rather than the fake's data
@@ -95,6 +98,10 @@ final class FuzzStores {
     }
 
     private static void deleteTree(Path dir) throws IOException {
+        if (Boolean.getBoolean("fuzz.keepData")) {
+            System.out.println("FuzzStores: data kept in " + dir);
+            return;
+        }
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
