@@ -329,6 +329,37 @@ final class H2Store implements AutoCloseable {
      * key, series by series, instead of scanning the points.
      */
     static String viewQuery(TableMeta t, long fromMillis, long toMillis) {
+        StringBuilder sb = pointsBranch(t, t.seriesTable(), fromMillis, toMillis).append(" FROM ").append(t.samplesTable())
+                .append(" d JOIN ").append(t.seriesTable());
+        return sb.append(" s ON s.").append(quote(Catalog.SERIES_ID)).append(" = d.").append(quote(Catalog.SERIES_ID)).toString();
+    }
+
+    /**
+     * The query behind a table's view for a query whose conditions on the series and on time the translation took
+     * out of its WHERE (see {@link SqlTranslator.Pushdown}): each series is tested against {@code seriesWhere} (H2
+     * SQL over the series table's columns; null for every series) once, before any of its samples is read, and
+     * the time bounds are its key range in the points table and its index range in the samples table.
+     */
+    static String viewQuery(TableMeta t, SqlTranslator.TimeBounds bounds, String seriesWhere) {
+        String series = seriesWhere == null ? t.seriesTable() : "(SELECT * FROM " + t.seriesTable() + " WHERE " + seriesWhere + ")";
+        StringBuilder sb = pointsBranch(t, series, bounds.fromMillis(), bounds.toMillis()).append(" FROM ").append(series)
+                .append(" s JOIN ").append(t.samplesTable()).append(" d ON d.").append(quote(Catalog.SERIES_ID))
+                .append(" = s.").append(quote(Catalog.SERIES_ID));
+        String time = " AND d." + quote(Catalog.TIME);
+        if (bounds.fromNanos() != Long.MIN_VALUE) {
+            sb.append(time).append(" >= TIMESTAMP '").append(QueryEngine.formatTime(toTime(bounds.fromNanos()))).append('\'');
+        }
+        if (bounds.toNanos() != Long.MAX_VALUE) {
+            sb.append(time).append(" <= TIMESTAMP '").append(QueryEngine.formatTime(toTime(bounds.toNanos()))).append('\'');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code SELECT <columns> FROM <series> s JOIN <points> d ON <key range> UNION ALL SELECT <columns>}: the view's
+     * first branch and the column list of its second, whose FROM the caller appends.
+     */
+    private static StringBuilder pointsBranch(TableMeta t, String series, long fromMillis, long toMillis) {
         List<String[]> cols = t.visibleColumns();
         // the first key of the series; ids without keys get a range below every key (and no overflow)
         String seriesBase = "CASE WHEN s." + quote(Catalog.SERIES_ID) + " < " + Catalog.KEY_SERIES_LIMIT + " THEN s."
@@ -336,13 +367,12 @@ final class H2Store implements AutoCloseable {
         StringBuilder sb = new StringBuilder("SELECT ");
         appendColumns(sb, cols, "CAST(DATEADD(MILLISECOND, BITAND(d." + quote(Catalog.KEY) + ", " + (Catalog.KEY_TIME_LIMIT - 1)
                 + "), TIMESTAMP '1970-01-01 00:00:00') AS TIMESTAMP(9))");
-        sb.append(" FROM ").append(t.seriesTable()).append(" s JOIN ").append(t.pointsTable()).append(" d ON d.")
+        sb.append(" FROM ").append(series).append(" s JOIN ").append(t.pointsTable()).append(" d ON d.")
                 .append(quote(Catalog.KEY)).append(" >= ").append(seriesBase).append(" + ").append(fromMillis)
                 .append(" AND d.").append(quote(Catalog.KEY)).append(" <= ").append(seriesBase).append(" + ").append(toMillis)
                 .append(" UNION ALL SELECT ");
         appendColumns(sb, cols, "d." + quote(Catalog.TIME));
-        return sb.append(" FROM ").append(t.samplesTable()).append(" d JOIN ").append(t.seriesTable())
-                .append(" s ON s.").append(quote(Catalog.SERIES_ID)).append(" = d.").append(quote(Catalog.SERIES_ID)).toString();
+        return sb;
     }
 
     /** The visible columns from series {@code s} and samples or points {@code d}, the time as {@code time}. */

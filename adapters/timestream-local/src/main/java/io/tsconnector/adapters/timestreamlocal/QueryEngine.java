@@ -54,6 +54,8 @@ final class QueryEngine {
     volatile boolean forceEmptyFirstPage;
     /** Rows of a page at most, whatever the request asks: small pages make tests exercise the paging. */
     volatile int pageRows = TimestreamRules.MAX_ROWS_PER_PAGE;
+    /** How much of a query the translation moves into the table's query; tests compare the plans' answers. */
+    volatile SqlTranslator.Plan plan = SqlTranslator.Plan.PUSHDOWN;
     /** How long a query may run, from its first page to its last, before it is cancelled with an error. */
     volatile Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 
@@ -413,7 +415,7 @@ final class QueryEngine {
      */
     private SqlTranslator.Translated translateLocked(List<SqlTranslator.Token> tokens, List<Lock> locks) {
         while (true) {
-            SqlTranslator.Translated translated = SqlTranslator.translate(tokens, store.catalog);
+            SqlTranslator.Translated translated = SqlTranslator.translate(tokens, store.catalog, plan);
             for (TableMeta t : translated.tables()) {
                 Lock l = t.lock.readLock();
                 l.lock();
@@ -422,7 +424,7 @@ final class QueryEngine {
             if (!translated.stale()) {
                 return translated;
             }
-            SqlTranslator.Translated again = SqlTranslator.translate(tokens, store.catalog);
+            SqlTranslator.Translated again = SqlTranslator.translate(tokens, store.catalog, plan);
             if (again.tables().equals(translated.tables())) {
                 return again;
             }
