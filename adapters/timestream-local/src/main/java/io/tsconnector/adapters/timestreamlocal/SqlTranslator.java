@@ -35,8 +35,11 @@ final class SqlTranslator {
         }
     }
 
-    /** A statement ready for H2, the tables it reads and their schema versions it was translated on. */
-    record Translated(String sql, Set<TableMeta> tables, java.util.Map<TableMeta, Integer> versions) {
+    /**
+     * A statement ready for H2, the tables it reads and their schema versions it was translated on; with
+     * {@code keyedTime} its {@code time} is two columns, see {@link H2Store#viewQuery(TableMeta, TimeBounds, String, boolean)}.
+     */
+    record Translated(String sql, Set<TableMeta> tables, java.util.Map<TableMeta, Integer> versions, boolean keyedTime) {
         /** Whether a table changed its schema since (the statement may lack a new dimension column). */
         boolean stale() {
             for (java.util.Map.Entry<TableMeta, Integer> e : versions.entrySet()) {
@@ -201,8 +204,9 @@ final class SqlTranslator {
      */
     enum Plan { PUSHDOWN, BOUNDS, PLAIN }
 
+    /** The translation with {@link Plan#BOUNDS}; the engine chooses its plan (see {@link QueryEngine}). */
     static Translated translate(List<Token> tokens, Catalog catalog) {
-        return translate(tokens, catalog, Plan.PUSHDOWN);
+        return translate(tokens, catalog, Plan.BOUNDS);
     }
 
     static Translated translate(List<Token> tokens, Catalog catalog, Plan plan) {
@@ -226,6 +230,7 @@ final class SqlTranslator {
                 t = pushdown.outer();
             }
         }
+        boolean keyedTime = false;
         TimeBounds bounds = pushdown != null ? pushdown.bounds() : prunable < 0 ? null : timeBounds(t, prunable + 3);
         StringBuilder out = new StringBuilder(t.size() * 8);
         // whether the tokens at the current parenthesis depth are a SELECT list
@@ -272,8 +277,13 @@ final class SqlTranslator {
                     tables.add(tm);
                     versions.putIfAbsent(tm, tm.schemaVersion);
                     references++;
-                    if (i == prunable && pushdown != null) {
-                        append(out, "(" + H2Store.viewQuery(tm, pushdown.bounds(), pushdown.seriesWhere()) + ") " + Catalog.quote(tm.name));
+                    if (i == prunable && pushdown != null && prunable == 3 && t.get(1).isOp("*") && t.size() == prunable + 3) {
+                        // SELECT * FROM "db"."t" and nothing else: the table's query is the statement
+                        out.setLength(0);
+                        out.append(H2Store.viewQuery(tm, pushdown.bounds(), pushdown.seriesWhere(), true));
+                        keyedTime = true;
+                    } else if (i == prunable && pushdown != null) {
+                        append(out, "(" + H2Store.viewQuery(tm, pushdown.bounds(), pushdown.seriesWhere(), false) + ") " + Catalog.quote(tm.name));
                     } else if (i == prunable && bounds != null) {
                         append(out, "(" + H2Store.viewQuery(tm, bounds.fromMillis(), bounds.toMillis()) + ") " + Catalog.quote(tm.name));
                     } else {
@@ -292,7 +302,7 @@ final class SqlTranslator {
             // another reference to a table (a join, a subquery) may read other times: translate without bounds
             return translate(tokens, catalog, Plan.PLAIN);
         }
-        return new Translated(out.toString(), tables, versions);
+        return new Translated(out.toString(), tables, versions, keyedTime);
     }
 
     /** A token that is no table reference and no value column, in H2 SQL. */
