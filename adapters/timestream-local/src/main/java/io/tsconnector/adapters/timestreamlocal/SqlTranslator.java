@@ -14,9 +14,11 @@ import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
 /**
  * Rewrites Timestream SQL into H2 SQL over the engine's views: qualified table names, {@code measure_value::type},
  * and the reserved column names are mapped; everything else is passed through token by token. A query of one
- * table whose WHERE bounds the time at its top level (the connector's reads) reads the table's view query with
- * those bounds as each series' key range (see {@link H2Store#viewQuery}), so that it reads only the samples of
- * that time; the WHERE itself is kept whole, so the answer is the same.
+ * table whose WHERE is a conjunction at its top level (the connector's reads) reads the table's view query
+ * narrowed by it: with {@link Plan#BOUNDS} the time bounds become each series' key range and the WHERE is kept
+ * whole; with {@link Plan#PUSHDOWN} (the engine's) the time bounds and the conjuncts over series columns leave
+ * the WHERE for the table's query (see {@link Pushdown}), which tests each series once instead of every row.
+ * Every plan gives the same answer.
  */
 final class SqlTranslator {
     enum Kind { IDENT, QIDENT, STRING, NUMBER, OP }
