@@ -329,29 +329,77 @@ final class H2Store implements AutoCloseable {
      * key, series by series, instead of scanning the points.
      */
     static String viewQuery(TableMeta t, long fromMillis, long toMillis) {
-        List<String[]> cols = t.visibleColumns();
-        // the first key of the series; ids without keys get a range below every key (and no overflow)
-        String seriesBase = "CASE WHEN s." + quote(Catalog.SERIES_ID) + " < " + Catalog.KEY_SERIES_LIMIT + " THEN s."
-                + quote(Catalog.SERIES_ID) + " * " + Catalog.KEY_TIME_LIMIT + " ELSE " + -Catalog.KEY_TIME_LIMIT + " END";
-        StringBuilder sb = new StringBuilder("SELECT ");
-        appendColumns(sb, cols, "CAST(DATEADD(MILLISECOND, BITAND(d." + quote(Catalog.KEY) + ", " + (Catalog.KEY_TIME_LIMIT - 1)
-                + "), TIMESTAMP '1970-01-01 00:00:00') AS TIMESTAMP(9))");
-        sb.append(" FROM ").append(t.seriesTable()).append(" s JOIN ").append(t.pointsTable()).append(" d ON d.")
-                .append(quote(Catalog.KEY)).append(" >= ").append(seriesBase).append(" + ").append(fromMillis)
-                .append(" AND d.").append(quote(Catalog.KEY)).append(" <= ").append(seriesBase).append(" + ").append(toMillis)
-                .append(" UNION ALL SELECT ");
-        appendColumns(sb, cols, "d." + quote(Catalog.TIME));
-        return sb.append(" FROM ").append(t.samplesTable()).append(" d JOIN ").append(t.seriesTable())
-                .append(" s ON s.").append(quote(Catalog.SERIES_ID)).append(" = d.").append(quote(Catalog.SERIES_ID)).toString();
+        String base = seriesBase("s");
+        StringBuilder sb = branches(t, t.seriesTable(), base + " + " + fromMillis, base + " + " + toMillis, null)
+                .append(" FROM ").append(t.samplesTable()).append(" d JOIN ").append(t.seriesTable());
+        return sb.append(" s ON s.").append(quote(Catalog.SERIES_ID)).append(" = d.").append(quote(Catalog.SERIES_ID)).toString();
     }
 
-    /** The visible columns from series {@code s} and samples or points {@code d}, the time as {@code time}. */
+    /**
+     * The query behind a table's view for a query whose conditions on the series and on time the translation took
+     * out of its WHERE (see {@link SqlTranslator.Pushdown}): each series is tested against {@code seriesWhere} (H2
+     * SQL over the series table's columns; null for every series) and its key range computed once, before any of
+     * its samples is read; the time bounds are that key range in the points table and an index range in the
+     * samples table. With {@code keyedTime} the time is two columns, the points' key ({@link Catalog#KEY}, null
+     * for a row of the samples table) and the samples' time (null for a point), which the engine formats into one
+     * (see {@link QueryEngine}), instead of a timestamp H2 derives from the key for every row.
+     */
+    static String viewQuery(TableMeta t, SqlTranslator.TimeBounds bounds, String seriesWhere, boolean keyedTime) {
+        String base = seriesBase(t.seriesTable());
+        String series = "(SELECT *, " + base + " + " + bounds.fromMillis() + " AS " + quote(KEY_FROM) + ", " + base + " + "
+                + bounds.toMillis() + " AS " + quote(KEY_TO) + " FROM " + t.seriesTable()
+                + (seriesWhere == null ? "" : " WHERE " + seriesWhere) + ")";
+        StringBuilder sb = branches(t, series, "s." + quote(KEY_FROM), "s." + quote(KEY_TO), keyedTime ? new String[] {
+            "d." + quote(Catalog.KEY) + " AS " + quote(Catalog.KEY) + ", CAST(NULL AS TIMESTAMP(9)) AS " + quote(Catalog.TIME),
+            "CAST(NULL AS BIGINT), d." + quote(Catalog.TIME)} : null)
+                .append(" FROM ").append(series).append(" s JOIN ").append(t.samplesTable()).append(" d ON d.")
+                .append(quote(Catalog.SERIES_ID)).append(" = s.").append(quote(Catalog.SERIES_ID));
+        String time = " AND d." + quote(Catalog.TIME);
+        if (bounds.fromNanos() != Long.MIN_VALUE) {
+            sb.append(time).append(" >= TIMESTAMP '").append(QueryEngine.formatTime(toTime(bounds.fromNanos()))).append('\'');
+        }
+        if (bounds.toNanos() != Long.MAX_VALUE) {
+            sb.append(time).append(" <= TIMESTAMP '").append(QueryEngine.formatTime(toTime(bounds.toNanos()))).append('\'');
+        }
+        return sb.toString();
+    }
+
+    /** Columns of a pushed-down table query holding each series' first and last key to read. */
+    private static final String KEY_FROM = "ts_key_from";
+    private static final String KEY_TO = "ts_key_to";
+
+    /** The first key of a series of {@code table}; ids without keys get a range below every key (and no overflow). */
+    private static String seriesBase(String table) {
+        String id = table + "." + quote(Catalog.SERIES_ID);
+        return "CASE WHEN " + id + " < " + Catalog.KEY_SERIES_LIMIT + " THEN " + id + " * " + Catalog.KEY_TIME_LIMIT
+                + " ELSE " + -Catalog.KEY_TIME_LIMIT + " END";
+    }
+
+    /**
+     * {@code SELECT <columns> FROM <series> s JOIN <points> d ON d.key BETWEEN <from> AND <to> UNION ALL SELECT
+     * <columns>}: the view's first branch and the column list of its second, whose FROM the caller appends; the
+     * time columns of each branch are {@code time}, or the two of {@code keyedTime}.
+     */
+    private static StringBuilder branches(TableMeta t, String series, String fromKey, String toKey, String[] keyedTime) {
+        List<String[]> cols = t.visibleColumns();
+        StringBuilder sb = new StringBuilder("SELECT ");
+        appendColumns(sb, cols, keyedTime != null ? keyedTime[0] : "CAST(DATEADD(MILLISECOND, BITAND(d." + quote(Catalog.KEY) + ", "
+                + (Catalog.KEY_TIME_LIMIT - 1) + "), TIMESTAMP '1970-01-01 00:00:00') AS TIMESTAMP(9)) AS " + quote(Catalog.TIME));
+        sb.append(" FROM ").append(series).append(" s JOIN ").append(t.pointsTable()).append(" d ON d.")
+                .append(quote(Catalog.KEY)).append(" >= ").append(fromKey)
+                .append(" AND d.").append(quote(Catalog.KEY)).append(" <= ").append(toKey)
+                .append(" UNION ALL SELECT ");
+        appendColumns(sb, cols, keyedTime != null ? keyedTime[1] : "d." + quote(Catalog.TIME) + " AS " + quote(Catalog.TIME));
+        return sb;
+    }
+
+    /** The visible columns from series {@code s} and samples or points {@code d}, the time as {@code time} gives it. */
     private static void appendColumns(StringBuilder sb, List<String[]> cols, String time) {
         for (int i = 0; i < cols.size(); i++) {
             String name = cols.get(i)[0];
             sb.append(i == 0 ? "" : ", ");
             if (name.equals(Catalog.TIME)) {
-                sb.append(time).append(" AS ").append(quote(Catalog.TIME));
+                sb.append(time);
             } else if (name.startsWith("measure_value::")) {
                 sb.append("d.").append(quote(Catalog.storageColumn(MeasureValueType.fromValue(cols.get(i)[1].toUpperCase(java.util.Locale.ROOT)))))
                         .append(" AS ").append(quote(name));

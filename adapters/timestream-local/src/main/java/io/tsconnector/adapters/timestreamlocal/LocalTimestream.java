@@ -201,6 +201,16 @@ public final class LocalTimestream implements AutoCloseable {
         queryEngine.forceEmptyFirstPage = on;
     }
 
+    /** Sets how much of a query the translation moves into the table's query (default: all it can). */
+    void plan(SqlTranslator.Plan plan) {
+        queryEngine.plan = plan;
+    }
+
+    /** The databases and tables the engine holds. */
+    Catalog catalog() {
+        return store.catalog;
+    }
+
     /**
      * Makes every page of a query answer hold at most {@code rows} rows (default and upper bound: Timestream's
      * page of {@value TimestreamRules#MAX_ROWS_PER_PAGE} rows), so a reader's paging is exercised by small data.

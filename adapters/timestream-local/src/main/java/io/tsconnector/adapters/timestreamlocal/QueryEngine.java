@@ -54,6 +54,8 @@ final class QueryEngine {
     volatile boolean forceEmptyFirstPage;
     /** Rows of a page at most, whatever the request asks: small pages make tests exercise the paging. */
     volatile int pageRows = TimestreamRules.MAX_ROWS_PER_PAGE;
+    /** How much of a query the translation moves into the table's query; tests compare the plans' answers. */
+    volatile SqlTranslator.Plan plan = SqlTranslator.Plan.PUSHDOWN;
     /** How long a query may run, from its first page to its last, before it is cancelled with an error. */
     volatile Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 
@@ -77,6 +79,12 @@ final class QueryEngine {
         private ResultSet rs;
         private ScalarType[] types;
         private int[] jdbcTypes;
+        /** The result set's column of each column of the answer. */
+        private int[] sources;
+        /** The result set's column of a points key that gives the time of the next column; 0 for none. */
+        private int keyColumn;
+        private final MillisText times = new MillisText();
+        private long rowsRead;
         private String[] pending;
         private String[] lastText;
         private Datum[] lastDatum;
@@ -103,8 +111,12 @@ final class QueryEngine {
             this.deadlineNanos = deadlineNanos;
         }
 
-        /** Runs the statement; the first row is read so that an error surfaces with the first page. */
-        void open(String h2Sql) throws SQLException {
+        /**
+         * Runs the statement; the first row is read so that an error surfaces with the first page. With
+         * {@code keyedTime} (see {@link SqlTranslator.Translated}) the key column before {@code time} is no column
+         * of the answer: a row's time is formatted from it when it is not null.
+         */
+        void open(String h2Sql, boolean keyedTime) throws SQLException {
             connection = store.borrow();
             statement = connection.createStatement();
             SqlFunctions.deadline(deadlineNanos);
@@ -112,18 +124,28 @@ final class QueryEngine {
                 rs = statement.executeQuery(h2Sql);
                 ResultSetMetaData md = rs.getMetaData();
                 int n = md.getColumnCount();
-                types = new ScalarType[n];
-                jdbcTypes = new int[n];
-                List<ColumnInfo> cols = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    jdbcTypes[i] = md.getColumnType(i + 1);
+                keyColumn = 0;
+                for (int i = 1; keyedTime && i < n; i++) {
+                    if (Catalog.KEY.equals(md.getColumnLabel(i)) && Catalog.TIME.equals(md.getColumnLabel(i + 1))) {
+                        keyColumn = i;
+                    }
+                }
+                int shown = keyColumn == 0 ? n : n - 1;
+                types = new ScalarType[shown];
+                jdbcTypes = new int[shown];
+                sources = new int[shown];
+                List<ColumnInfo> cols = new ArrayList<>(shown);
+                for (int i = 0, c = 1; i < shown; i++, c++) {
+                    c += c == keyColumn ? 1 : 0;
+                    sources[i] = c;
+                    jdbcTypes[i] = md.getColumnType(c);
                     types[i] = scalarType(jdbcTypes[i]);
-                    if (DOUBLE_COLUMN.equals(md.getColumnName(i + 1))
+                    if (DOUBLE_COLUMN.equals(md.getColumnName(c))
                             && (jdbcTypes[i] == Types.BIGINT || jdbcTypes[i] == Types.VARCHAR)) {
                         // a DOUBLE measure selected as is: its stored bits are the exact value (see Catalog.sqlType)
                         types[i] = ScalarType.DOUBLE;
                     }
-                    cols.add(column(md.getColumnLabel(i + 1), types[i]));
+                    cols.add(column(md.getColumnLabel(c), types[i]));
                 }
                 columns = List.copyOf(cols);
                 pending = readRow();
@@ -140,13 +162,22 @@ final class QueryEngine {
                 close();
                 return null;
             }
-            if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
+            // the clock is read every 256 rows: reading it for every row cost a few percent of a read
+            if (deadlineNanos != Long.MAX_VALUE && (++rowsRead & 0xFF) == 0 && System.nanoTime() - deadlineNanos > 0) {
                 throw new SqlFunctions.QueryTooExpensiveException("The query ran past its deadline of "
                         + queryTimeout.toSeconds() + " s and was cancelled");
             }
             String[] row = new String[types.length];
             for (int i = 0; i < types.length; i++) {
-                row[i] = text(rs, i + 1, types[i], jdbcTypes[i]);
+                int c = sources[i];
+                if (c == keyColumn + 1 && keyColumn > 0) {
+                    long key = rs.getLong(keyColumn);
+                    if (!rs.wasNull()) {
+                        row[i] = times.format(key & (Catalog.KEY_TIME_LIMIT - 1));
+                        continue;
+                    }
+                }
+                row[i] = text(rs, c, types[i], jdbcTypes[i]);
             }
             return row;
         }
@@ -407,7 +438,7 @@ final class QueryEngine {
         try {
             SqlTranslator.Translated translated = translateLocked(tokens, locks);
             cursor.readsFrom(translated.tables());
-            cursor.open(translated.sql());
+            cursor.open(translated.sql(), translated.keyedTime());
             return cursor;
         } catch (SQLException | RuntimeException e) {
             cursor.close();
@@ -425,7 +456,7 @@ final class QueryEngine {
      */
     private SqlTranslator.Translated translateLocked(List<SqlTranslator.Token> tokens, List<Lock> locks) {
         while (true) {
-            SqlTranslator.Translated translated = SqlTranslator.translate(tokens, store.catalog);
+            SqlTranslator.Translated translated = SqlTranslator.translate(tokens, store.catalog, plan);
             for (TableMeta t : translated.tables()) {
                 Lock l = t.lock.readLock();
                 l.lock();
@@ -434,7 +465,7 @@ final class QueryEngine {
             if (!translated.stale()) {
                 return translated;
             }
-            SqlTranslator.Translated again = SqlTranslator.translate(tokens, store.catalog);
+            SqlTranslator.Translated again = SqlTranslator.translate(tokens, store.catalog, plan);
             if (again.tables().equals(translated.tables())) {
                 return again;
             }
@@ -539,7 +570,7 @@ final class QueryEngine {
             case DOUBLE: {
                 if (jdbcType == Types.BIGINT) {
                     long bits = rs.getLong(col);
-                    return rs.wasNull() ? null : Double.toString(Double.longBitsToDouble(bits));
+                    return rs.wasNull() ? null : DoubleText.format(Double.longBitsToDouble(bits));
                 }
                 if (jdbcType == Types.VARCHAR) {
                     return rs.getString(col);
@@ -549,7 +580,7 @@ final class QueryEngine {
                     return d == null ? null : Double.toString(d.doubleValue());
                 }
                 double d = rs.getDouble(col);
-                return rs.wasNull() ? null : Double.toString(d);
+                return rs.wasNull() ? null : DoubleText.format(d);
             }
             case BIGINT:
             case INTEGER: {

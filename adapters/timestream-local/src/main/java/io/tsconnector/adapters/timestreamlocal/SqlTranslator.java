@@ -14,9 +14,11 @@ import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
 /**
  * Rewrites Timestream SQL into H2 SQL over the engine's views: qualified table names, {@code measure_value::type},
  * and the reserved column names are mapped; everything else is passed through token by token. A query of one
- * table whose WHERE bounds the time at its top level (the connector's reads) reads the table's view query with
- * those bounds as each series' key range (see {@link H2Store#viewQuery}), so that it reads only the samples of
- * that time; the WHERE itself is kept whole, so the answer is the same.
+ * table whose WHERE is a conjunction at its top level (the connector's reads) reads the table's view query
+ * narrowed by it: with {@link Plan#BOUNDS} the time bounds become each series' key range and the WHERE is kept
+ * whole; with {@link Plan#PUSHDOWN} (the engine's) the time bounds and the conjuncts over series columns leave
+ * the WHERE for the table's query (see {@link Pushdown}), which tests each series once instead of every row.
+ * Every plan gives the same answer.
  */
 final class SqlTranslator {
     enum Kind { IDENT, QIDENT, STRING, NUMBER, OP }
@@ -35,8 +37,11 @@ final class SqlTranslator {
         }
     }
 
-    /** A statement ready for H2, the tables it reads and their schema versions it was translated on. */
-    record Translated(String sql, Set<TableMeta> tables, java.util.Map<TableMeta, Integer> versions) {
+    /**
+     * A statement ready for H2, the tables it reads and their schema versions it was translated on; with
+     * {@code keyedTime} its {@code time} is two columns, see {@link H2Store#viewQuery(TableMeta, TimeBounds, String, boolean)}.
+     */
+    record Translated(String sql, Set<TableMeta> tables, java.util.Map<TableMeta, Integer> versions, boolean keyedTime) {
         /** Whether a table changed its schema since (the statement may lack a new dimension column). */
         boolean stale() {
             for (java.util.Map.Entry<TableMeta, Integer> e : versions.entrySet()) {
@@ -194,11 +199,19 @@ final class SqlTranslator {
         return t;
     }
 
+    /**
+     * How much of a query of one table the translation may move into the table's query: {@link #PUSHDOWN} its
+     * time bounds and its conjuncts over series columns, {@link #BOUNDS} its time bounds only (the WHERE kept
+     * whole), {@link #PLAIN} nothing (the view as it is). All three give the same rows.
+     */
+    enum Plan { PUSHDOWN, BOUNDS, PLAIN }
+
+    /** The translation with {@link Plan#BOUNDS}; the engine chooses its plan (see {@link QueryEngine}). */
     static Translated translate(List<Token> tokens, Catalog catalog) {
-        return translate(tokens, catalog, true);
+        return translate(tokens, catalog, Plan.BOUNDS);
     }
 
-    private static Translated translate(List<Token> tokens, Catalog catalog, boolean prune) {
+    static Translated translate(List<Token> tokens, Catalog catalog, Plan plan) {
         List<Token> t = stripSemicolon(tokens);
         if (t.isEmpty()) {
             throw Errors.queryValidation("The query string is empty.");
@@ -210,8 +223,17 @@ final class SqlTranslator {
         Set<TableMeta> tables = new LinkedHashSet<>();
         java.util.Map<TableMeta, Integer> versions = new java.util.HashMap<>();
         int references = 0;
-        int prunable = prune ? prunableReference(t) : -1;
-        TimeBounds bounds = prunable < 0 ? null : timeBounds(t, prunable + 3);
+        int prunable = plan == Plan.PLAIN ? -1 : prunableReference(t);
+        Pushdown pushdown = null;
+        if (prunable >= 0 && plan == Plan.PUSHDOWN) {
+            TableMeta target = table(t, prunable, catalog);
+            pushdown = target == null ? null : Pushdown.of(t, prunable + 3, target);
+            if (pushdown != null) {
+                t = pushdown.outer();
+            }
+        }
+        boolean keyedTime = false;
+        TimeBounds bounds = pushdown != null ? pushdown.bounds() : prunable < 0 ? null : timeBounds(t, prunable + 3);
         StringBuilder out = new StringBuilder(t.size() * 8);
         // whether the tokens at the current parenthesis depth are a SELECT list
         Deque<Boolean> outer = new ArrayDeque<>();
@@ -248,23 +270,23 @@ final class SqlTranslator {
                     && prev != null && (prev.isWord("FROM") || prev.isWord("JOIN") || prev.isOp(","))
                     && (i + 3 >= t.size() || !t.get(i + 3).isOp("("))) {
                 String db = tok.text();
-                String table = t.get(i + 2).text();
-                DatabaseMeta dm = catalog.databases.get(db);
-                if (dm == null && tok.kind() == Kind.IDENT) {
-                    dm = catalog.databases.get(db.toLowerCase(Locale.ROOT));
-                }
+                DatabaseMeta dm = database(tok, catalog);
                 if (dm != null) {
-                    TableMeta tm = dm.tables.get(table);
-                    if (tm == null && t.get(i + 2).kind() == Kind.IDENT) {
-                        tm = dm.tables.get(table.toLowerCase(Locale.ROOT));
-                    }
+                    TableMeta tm = table(dm, t.get(i + 2));
                     if (tm == null) {
-                        throw Errors.queryValidation("Table '" + dm.name + "." + table + "' does not exist or is not authorized.");
+                        throw Errors.queryValidation("Table '" + dm.name + "." + t.get(i + 2).text() + "' does not exist or is not authorized.");
                     }
                     tables.add(tm);
                     versions.putIfAbsent(tm, tm.schemaVersion);
                     references++;
-                    if (i == prunable && bounds != null) {
+                    if (i == prunable && pushdown != null && prunable == 3 && t.get(1).isOp("*") && t.size() == prunable + 3) {
+                        // SELECT * FROM "db"."t" and nothing else: the table's query is the statement
+                        out.setLength(0);
+                        out.append(H2Store.viewQuery(tm, pushdown.bounds(), pushdown.seriesWhere(), true));
+                        keyedTime = true;
+                    } else if (i == prunable && pushdown != null) {
+                        append(out, "(" + H2Store.viewQuery(tm, pushdown.bounds(), pushdown.seriesWhere(), false) + ") " + Catalog.quote(tm.name));
+                    } else if (i == prunable && bounds != null) {
                         append(out, "(" + H2Store.viewQuery(tm, bounds.fromMillis(), bounds.toMillis()) + ") " + Catalog.quote(tm.name));
                     } else {
                         append(out, tm.view());
@@ -276,33 +298,51 @@ final class SqlTranslator {
                     throw Errors.queryValidation("Database '" + db + "' does not exist or is not authorized.");
                 }
             }
-            // H2's REGEXP_LIKE backtracks without bound; the engine's own evaluates the same syntax with bounds
-            if (tok.isWord("REGEXP_LIKE") && next != null && next.isOp("(")) {
-                append(out, SqlFunctions.REGEXP_FUNCTION);
-                continue;
-            }
-            // time and measure_name are reserved words in H2 or would be case-folded: quote them
-            if (tok.kind() == Kind.IDENT && (tok.text().equalsIgnoreCase(Catalog.TIME) || tok.text().equalsIgnoreCase(Catalog.MEASURE_NAME))
-                    && (next == null || !next.isOp("("))) {
-                append(out, Catalog.quote(tok.text().toLowerCase(Locale.ROOT)));
-                continue;
-            }
-            switch (tok.kind()) {
-                case QIDENT:
-                    append(out, Catalog.quote(tok.text()));
-                    break;
-                case STRING:
-                    append(out, "'" + tok.text().replace("'", "''") + "'");
-                    break;
-                default:
-                    append(out, tok.text());
-            }
+            append(out, plain(tok, next));
         }
         if (bounds != null && references != 1) {
             // another reference to a table (a join, a subquery) may read other times: translate without bounds
-            return translate(tokens, catalog, false);
+            return translate(tokens, catalog, Plan.PLAIN);
         }
-        return new Translated(out.toString(), tables, versions);
+        return new Translated(out.toString(), tables, versions, keyedTime);
+    }
+
+    /** A token that is no table reference and no value column, in H2 SQL. */
+    private static String plain(Token tok, Token next) {
+        // H2's REGEXP_LIKE backtracks without bound; the engine's own evaluates the same syntax with bounds
+        if (tok.isWord("REGEXP_LIKE") && next != null && next.isOp("(")) {
+            return SqlFunctions.REGEXP_FUNCTION;
+        }
+        // time and measure_name are reserved words in H2 or would be case-folded: quote them
+        if (tok.kind() == Kind.IDENT && (tok.text().equalsIgnoreCase(Catalog.TIME) || tok.text().equalsIgnoreCase(Catalog.MEASURE_NAME))
+                && (next == null || !next.isOp("("))) {
+            return Catalog.quote(tok.text().toLowerCase(Locale.ROOT));
+        }
+        switch (tok.kind()) {
+            case QIDENT:
+                return Catalog.quote(tok.text());
+            case STRING:
+                return "'" + tok.text().replace("'", "''") + "'";
+            default:
+                return tok.text();
+        }
+    }
+
+    /** The table of the reference {@code "db"."table"} at {@code at}, or null when there is none of that name. */
+    private static TableMeta table(List<Token> t, int at, Catalog catalog) {
+        DatabaseMeta dm = database(t.get(at), catalog);
+        return dm == null ? null : table(dm, t.get(at + 2));
+    }
+
+    /** The database a name token names (an unquoted one also in lower case), or null. */
+    private static DatabaseMeta database(Token name, Catalog catalog) {
+        DatabaseMeta dm = catalog.databases.get(name.text());
+        return dm == null && name.kind() == Kind.IDENT ? catalog.databases.get(name.text().toLowerCase(Locale.ROOT)) : dm;
+    }
+
+    private static TableMeta table(DatabaseMeta dm, Token name) {
+        TableMeta tm = dm.tables.get(name.text());
+        return tm == null && name.kind() == Kind.IDENT ? dm.tables.get(name.text().toLowerCase(Locale.ROOT)) : tm;
     }
 
     /**
@@ -336,11 +376,36 @@ final class SqlTranslator {
      * none or the WHERE is not a conjunction at its top level (an OR there).
      */
     static TimeBounds timeBounds(List<Token> t, int where) {
+        Conjuncts conjuncts = conjuncts(t, where);
+        if (conjuncts == null) {
+            return null;
+        }
+        long from = Long.MIN_VALUE;
+        long to = Long.MAX_VALUE;
+        boolean found = false;
+        for (List<Token> c : conjuncts.parts()) {
+            long[] b = bound(c);
+            if (b != null) {
+                from = Math.max(from, b[0]);
+                to = Math.min(to, b[1]);
+                found = true;
+            }
+        }
+        return found ? new TimeBounds(from, to) : null;
+    }
+
+    /** The top-level conjuncts of a WHERE and the index of the token after it (a clause such as ORDER BY, or the end). */
+    private record Conjuncts(List<List<Token>> parts, int end) {
+    }
+
+    /** The conjuncts of the WHERE at {@code where}; null when an OR is at its top level. */
+    private static Conjuncts conjuncts(List<Token> t, int where) {
         List<List<Token>> conjuncts = new ArrayList<>();
         List<Token> current = new ArrayList<>();
         int depth = 0;
         boolean between = false;
-        for (int i = where + 1; i < t.size(); i++) {
+        int i = where + 1;
+        for (; i < t.size(); i++) {
             Token tok = t.get(i);
             // a CASE nests as a parenthesis does: the ANDs and ORs of its conditions are not the WHERE's
             if (tok.isOp("(") || tok.isWord("CASE")) {
@@ -370,49 +435,116 @@ final class SqlTranslator {
             current.add(tok);
         }
         conjuncts.add(current);
-        long from = Long.MIN_VALUE;
-        long to = Long.MAX_VALUE;
-        boolean found = false;
-        for (List<Token> c : conjuncts) {
-            if (c.size() < 3 || !isTime(c.get(0))) {
-                continue;
-            }
-            long[] lo = {Long.MIN_VALUE};
-            long[] hi = {Long.MAX_VALUE};
-            if (c.get(1).isWord("BETWEEN")) {
-                int and = -1;
-                for (int j = 2; j < c.size(); j++) {
-                    if (c.get(j).isWord("AND")) {
-                        and = j;
-                        break;
-                    }
-                }
-                Long a = and < 0 ? null : timeLiteral(c.subList(2, and));
-                Long b = and < 0 ? null : timeLiteral(c.subList(and + 1, c.size()));
-                if (a == null || b == null) {
-                    continue;
-                }
-                lo[0] = a;
-                hi[0] = b;
-            } else {
-                Long v = timeLiteral(c.subList(2, c.size()));
-                if (v == null || c.get(1).kind() != Kind.OP) {
-                    continue;
-                }
-                switch (c.get(1).text()) {
-                    case ">=": lo[0] = v; break;
-                    case ">": if (v == Long.MAX_VALUE) { continue; } lo[0] = v + 1; break;
-                    case "<=": hi[0] = v; break;
-                    case "<": if (v == Long.MIN_VALUE) { continue; } hi[0] = v - 1; break;
-                    case "=": lo[0] = v; hi[0] = v; break;
-                    default: continue;
-                }
-            }
-            from = Math.max(from, lo[0]);
-            to = Math.min(to, hi[0]);
-            found = true;
+        return new Conjuncts(conjuncts, i);
+    }
+
+    /** The inclusive bounds {lo, hi} in epoch nanoseconds of a conjunct that bounds {@code time} alone; else null. */
+    private static long[] bound(List<Token> c) {
+        if (c.size() < 3 || !isTime(c.get(0))) {
+            return null;
         }
-        return found ? new TimeBounds(from, to) : null;
+        if (c.get(1).isWord("BETWEEN")) {
+            int and = -1;
+            for (int j = 2; j < c.size(); j++) {
+                if (c.get(j).isWord("AND")) {
+                    and = j;
+                    break;
+                }
+            }
+            Long a = and < 0 ? null : timeLiteral(c.subList(2, and));
+            Long b = and < 0 ? null : timeLiteral(c.subList(and + 1, c.size()));
+            return a == null || b == null ? null : new long[] {a, b};
+        }
+        Long v = timeLiteral(c.subList(2, c.size()));
+        if (v == null || c.get(1).kind() != Kind.OP) {
+            return null;
+        }
+        switch (c.get(1).text()) {
+            case ">=": return new long[] {v, Long.MAX_VALUE};
+            case ">": return v == Long.MAX_VALUE ? null : new long[] {v + 1, Long.MAX_VALUE};
+            case "<=": return new long[] {Long.MIN_VALUE, v};
+            case "<": return v == Long.MIN_VALUE ? null : new long[] {Long.MIN_VALUE, v - 1};
+            case "=": return new long[] {v, v};
+            default: return null;
+        }
+    }
+
+    /** Words a condition on series columns may use besides the columns, literals and comparison operators. */
+    private static final Set<String> SERIES_WORDS = Set.of("IS", "NOT", "NULL", "AND", "OR", "TRUE", "FALSE", "IN", "LIKE", "BETWEEN");
+    private static final Set<String> SERIES_OPS = Set.of("(", ")", ",", "=", "<>", "!=", "<", ">", "<=", ">=", "||");
+
+    /**
+     * A query of one table whose WHERE is a conjunction, split for the table's query (see
+     * {@link H2Store#viewQuery(TableMeta, TimeBounds, String)}): the statement without the conjuncts moved,
+     * the time bounds ({@code [Long.MIN_VALUE, Long.MAX_VALUE]} when there are none) and the conjuncts over
+     * series columns only in H2 SQL (null when there are none). The conjuncts kept stay in the statement's WHERE.
+     */
+    record Pushdown(List<Token> outer, TimeBounds bounds, String seriesWhere) {
+        /** The split of the WHERE at {@code where}, or null when no conjunct can move. */
+        static Pushdown of(List<Token> t, int where, TableMeta table) {
+            Conjuncts conjuncts = conjuncts(t, where);
+            if (conjuncts == null) {
+                return null;
+            }
+            long from = Long.MIN_VALUE;
+            long to = Long.MAX_VALUE;
+            StringBuilder series = new StringBuilder();
+            List<List<Token>> kept = new ArrayList<>();
+            for (List<Token> c : conjuncts.parts()) {
+                if (c.isEmpty()) {
+                    // a malformed WHERE: H2 reports it as written
+                    return null;
+                }
+                long[] b = bound(c);
+                if (b != null) {
+                    from = Math.max(from, b[0]);
+                    to = Math.min(to, b[1]);
+                } else if (onSeries(c, table)) {
+                    series.append(series.length() == 0 ? "(" : " AND (");
+                    for (int i = 0; i < c.size(); i++) {
+                        series.append(i == 0 ? "" : " ").append(plain(c.get(i), i + 1 < c.size() ? c.get(i + 1) : null));
+                    }
+                    series.append(')');
+                } else {
+                    kept.add(c);
+                }
+            }
+            if (kept.size() == conjuncts.parts().size()) {
+                return null;
+            }
+            List<Token> outer = new ArrayList<>(t.subList(0, where));
+            for (int k = 0; k < kept.size(); k++) {
+                outer.add(new Token(Kind.IDENT, k == 0 ? "WHERE" : "AND"));
+                outer.addAll(kept.get(k));
+            }
+            outer.addAll(t.subList(conjuncts.end(), t.size()));
+            return new Pushdown(outer, new TimeBounds(from, to), series.length() == 0 ? null : series.toString());
+        }
+
+        /**
+         * Whether a conjunct reads nothing but the series columns (measure name, dimensions of the table) through
+         * literals, comparisons, IS [NOT] NULL, NOT, AND, OR, IN, LIKE, BETWEEN and REGEXP_LIKE: its value is the
+         * same for every row of a series. Anything else (time, values, other names, functions) keeps it where it is.
+         */
+        private static boolean onSeries(List<Token> c, TableMeta table) {
+            Set<String> dims = table.dimensions();
+            for (int i = 0; i < c.size(); i++) {
+                Token tok = c.get(i);
+                boolean call = i + 1 < c.size() && c.get(i + 1).isOp("(");
+                boolean ok = switch (tok.kind()) {
+                    case STRING, NUMBER -> true;
+                    case QIDENT -> tok.text().equals(Catalog.MEASURE_NAME) || dims.contains(tok.text());
+                    case OP -> SERIES_OPS.contains(tok.text());
+                    case IDENT -> SERIES_WORDS.contains(tok.text().toUpperCase(Locale.ROOT))
+                            || (call ? tok.isWord("REGEXP_LIKE") : tok.text().equalsIgnoreCase(Catalog.MEASURE_NAME)
+                                || (tok.text().equals(tok.text().toLowerCase(Locale.ROOT)) && dims.contains(tok.text())));
+                };
+                if (!ok) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private static boolean isTime(Token tok) {
