@@ -93,6 +93,8 @@ final class QueryEngine {
         private QueryResponse lastPage;
         private List<TableMeta> tables = List.of();
         private int[] versions = new int[0];
+        /** Holds the chunks of the version the lazy result reads until the cursor closes. */
+        private SnapshotPin pin;
         volatile long lastAccess = System.currentTimeMillis();
 
         Cursor(String queryId, String queryString, List<ColumnInfo> columns, List<String[]> rows) {
@@ -118,6 +120,7 @@ final class QueryEngine {
          */
         void open(String h2Sql, boolean keyedTime) throws SQLException {
             connection = store.borrow();
+            pin = SnapshotPin.pin(connection);
             statement = connection.createStatement();
             SqlFunctions.deadline(deadlineNanos);
             try {
@@ -282,6 +285,10 @@ final class QueryEngine {
                 // the connection is checked when it is released
             } finally {
                 statement = null;
+                if (pin != null) {
+                    pin.close();
+                    pin = null;
+                }
                 if (connection != null) {
                     store.release(connection);
                     connection = null;
