@@ -12,6 +12,8 @@ public final class ReadDeadline {
     /** No deadline: reads run until they are done. */
     public static final ReadDeadline NONE = new ReadDeadline(null, Long.MAX_VALUE, System::nanoTime);
 
+    static final long SLACK_MILLIS = 10;
+
     private final Duration limit;
     private final long endNanos;
     private final LongSupplier clock;
@@ -48,8 +50,12 @@ public final class ReadDeadline {
         return fallback != null && fallback.toNanos() <= left ? fallback : Duration.ofNanos(left);
     }
 
+    /**
+     * Whether the deadline has passed, or so little is left (under {@value #SLACK_MILLIS} ms) that no call can
+     * be made in it: a timer set from the time left may fire a little before the deadline's clock says so.
+     */
     public boolean passed() {
-        return limit != null && clock.getAsLong() - endNanos >= 0;
+        return limit != null && clock.getAsLong() - endNanos >= -SLACK_MILLIS * 1_000_000L;
     }
 
     /** Throws {@link ReadTimeoutException} once the deadline has passed; {@code doing} says what was under way. */

@@ -94,11 +94,13 @@ public final class InfluxHttp {
         HttpRequest.Builder b = request(URI.create(base + "/query"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8));
+        boolean limitedByDeadline = false;
         if (deadline.isBounded()) {
             Duration left = deadline.remainingOr(settings.timeout());
             if (left.isZero()) {
                 throw deadline.exceeded("before " + what, null);
             }
+            limitedByDeadline = left.compareTo(settings.timeout()) < 0;
             b.timeout(left);
         }
         HttpResponse<InputStream> r;
@@ -106,7 +108,8 @@ public final class InfluxHttp {
             r = send("query", b.build(), HttpResponse.BodyHandlers.ofInputStream(),
                     settings.maxReadRetries(), what, InfluxHttp::closeQuietly, deadline);
         } catch (RetryLaterException e) {
-            if (deadline.passed()) {
+            // a request timeout set from the deadline may fire just before the deadline's clock says it passed
+            if (deadline.passed() || limitedByDeadline && e.getCause() instanceof java.net.http.HttpTimeoutException) {
                 throw deadline.exceeded("waiting for " + what, e);
             }
             throw e;

@@ -95,6 +95,8 @@ final class QueryEngine {
         private int[] versions = new int[0];
         /** Holds the chunks of the version the lazy result reads until the cursor closes. */
         private SnapshotPin pin;
+        /** Closed by {@link #expireCursors} once past its deadline: its next page is the deadline's error. */
+        volatile boolean timedOut;
         volatile long lastAccess = System.currentTimeMillis();
 
         Cursor(String queryId, String queryString, List<ColumnInfo> columns, List<String[]> rows) {
@@ -160,6 +162,10 @@ final class QueryEngine {
         private String[] readRow() throws SQLException {
             if (listed != null) {
                 return listed.hasNext() ? listed.next() : null;
+            }
+            if (timedOut) {
+                throw new SqlFunctions.QueryTooExpensiveException("The query ran past its deadline of "
+                        + queryTimeout.toSeconds() + " s and was cancelled");
             }
             if (rs == null || !rs.next()) {
                 close();
@@ -407,6 +413,17 @@ final class QueryEngine {
         for (Cursor c : expired) {
             synchronized (c) {
                 c.close();
+            }
+        }
+        // a cursor past its deadline can give no more rows: give back its connection and the pages its snapshot
+        // holds now, keeping it only to answer its next page with the deadline's error
+        long nanos = System.nanoTime();
+        for (Cursor c : cursors.values()) {
+            if (c.deadlineNanos != Long.MAX_VALUE && nanos - c.deadlineNanos > 0 && !c.timedOut) {
+                synchronized (c) {
+                    c.timedOut = true;
+                    c.close();
+                }
             }
         }
     }

@@ -153,15 +153,19 @@ public final class TimestreamSeriesReader implements SeriesReader {
                 if (token != null) {
                     request.nextToken(token);
                 }
+                // the call's limit is the time the read has left when that is shorter than the client's own
+                boolean limitedByDeadline = false;
                 if (deadline.isBounded() && callTimeout != null) {
                     Duration limit = deadline.remainingOr(callTimeout);
+                    limitedByDeadline = limit.compareTo(callTimeout) < 0;
                     request.overrideConfiguration(o -> o.apiCallTimeout(limit));
                 }
                 QueryResponse response;
                 try {
                     response = client.query(request.build());
                 } catch (ApiCallTimeoutException e) {
-                    if (deadline.passed()) {
+                    // the SDK's timer may fire a fraction of a millisecond before the deadline's clock says so
+                    if (limitedByDeadline || deadline.passed()) {
                         throw stopped(queryId, e);
                     }
                     throw e;
