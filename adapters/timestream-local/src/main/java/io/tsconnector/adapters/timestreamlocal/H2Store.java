@@ -882,13 +882,16 @@ final class H2Store implements AutoCloseable {
         return missing;
     }
 
+    /** A sample's identity within a call: its series and its time. */
+    record SampleKey(String series, long timeNanos) {
+    }
+
     /** Keeps one record per key within a call; a later one with another value is rejected, an identical one is a no-op. */
-    static Map<String, TimestreamRules.ValidRecord> dedupe(List<TimestreamRules.ValidRecord> records,
-                                                          List<RejectedRecord> rejected, int[] duplicatesAccepted) {
-        Map<String, TimestreamRules.ValidRecord> byKey = new LinkedHashMap<>();
+    static Map<SampleKey, TimestreamRules.ValidRecord> dedupe(List<TimestreamRules.ValidRecord> records,
+                                                             List<RejectedRecord> rejected, int[] duplicatesAccepted) {
+        Map<SampleKey, TimestreamRules.ValidRecord> byKey = new LinkedHashMap<>(records.size() * 2);
         for (TimestreamRules.ValidRecord r : records) {
-            String key = r.seriesKey() + "@" + r.timeNanos();
-            TimestreamRules.ValidRecord first = byKey.putIfAbsent(key, r);
+            TimestreamRules.ValidRecord first = byKey.putIfAbsent(new SampleKey(r.seriesKey(), r.timeNanos()), r);
             if (first != null) {
                 if (Objects.equals(first.value(), r.value())) {
                     duplicatesAccepted[0]++;

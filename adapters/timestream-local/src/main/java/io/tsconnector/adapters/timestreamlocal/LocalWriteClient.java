@@ -38,7 +38,15 @@ final class LocalWriteClient implements TimestreamWriteClient {
     private static final String ARN_PREFIX = "arn:aws:timestream:local:000000000000:database/";
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-zA-Z0-9_.-]{1,256}");
 
+    /**
+     * Calls storing at once. H2 changes its B-trees optimistically (copy the path, swap the root, start again when
+     * another writer swapped it first), so writers beyond a few per core redo each other's work: the connector
+     * makes up to --write.concurrency calls at once (128 by default), which would spend the CPU on contention.
+     */
+    static final int MAX_STORING_CALLS = Math.max(4, 4 * Runtime.getRuntime().availableProcessors());
+
     private final H2Store store;
+    private final java.util.concurrent.Semaphore storing = new java.util.concurrent.Semaphore(MAX_STORING_CALLS);
     private final boolean createTablesOnWrite;
     /** Null for an in-memory engine. */
     private final DiskGuard disk;
@@ -73,13 +81,19 @@ final class LocalWriteClient implements TimestreamWriteClient {
         try {
             unique = ensureSchema(table, unique, rejected);
             if (!unique.isEmpty()) {
-                table.lock.readLock().lock();
+                // taken before the table's lock, which a schema change waits for: holders only ever need the read lock
+                storing.acquireUninterruptibly();
                 try {
-                    H2Store.StoreResult result = store.store(table, unique);
-                    ingested += result.ingested();
-                    rejected.addAll(result.rejected());
+                    table.lock.readLock().lock();
+                    try {
+                        H2Store.StoreResult result = store.store(table, unique);
+                        ingested += result.ingested();
+                        rejected.addAll(result.rejected());
+                    } finally {
+                        table.lock.readLock().unlock();
+                    }
                 } finally {
-                    table.lock.readLock().unlock();
+                    storing.release();
                 }
             }
         } catch (SQLException e) {

@@ -44,10 +44,14 @@ public final class TimestreamRules {
 
     /** A record merged with the call's CommonAttributes and found valid on its own. */
     public record ValidRecord(int index, String measureName, SortedMap<String, String> dimensions,
-                              MeasureValueType type, Object value, long timeNanos, long version) {
-        /** Identity of the series the record belongs to: measure name plus sorted dimensions, unambiguous. */
-        public String seriesKey() {
-            return TimestreamRules.seriesKey(measureName, dimensions);
+                              MeasureValueType type, Object value, long timeNanos, long version, String seriesKey) {
+        /**
+         * A record of the series {@code measureName} plus {@code dimensions}; its series key (see {@link #seriesKey()})
+         * is built here once, as the engine needs it for its duplicate check and its series lookup alike.
+         */
+        public ValidRecord(int index, String measureName, SortedMap<String, String> dimensions,
+                           MeasureValueType type, Object value, long timeNanos, long version) {
+            this(index, measureName, dimensions, type, value, timeNanos, version, TimestreamRules.seriesKey(measureName, dimensions));
         }
     }
 
@@ -121,10 +125,17 @@ public final class TimestreamRules {
         List<ValidRecord> valid = new ArrayList<>(request.records().size());
         List<RejectedRecord> rejected = new ArrayList<>();
         List<Record> records = request.records();
+        Record common = request.commonAttributes();
+        List<Dimension> commonDims = common != null && common.hasDimensions() && !common.dimensions().isEmpty()
+                ? common.dimensions() : null;
         for (int i = 0; i < records.size(); i++) {
-            Record merged = merge(request.commonAttributes(), records.get(i));
+            Record r = records.get(i);
             try {
-                valid.add(checkRecord(i, merged));
+                // the fields of the record merged with the CommonAttributes (see merge), read without building it
+                valid.add(checkFields(i, pick(r.measureName(), common, Record::measureName), mergedDimensions(commonDims, r),
+                        pick(r.measureValueTypeAsString(), common, Record::measureValueTypeAsString),
+                        pick(r.measureValue(), common, Record::measureValue), pick(r.time(), common, Record::time),
+                        pick(r.timeUnitAsString(), common, Record::timeUnitAsString), pick(r.version(), common, Record::version)));
             } catch (IllegalArgumentException e) {
                 rejected.add(rejection(i, e.getMessage(), null));
             }
@@ -143,7 +154,37 @@ public final class TimestreamRules {
      * @throws IllegalArgumentException with the rejection reason
      */
     public static ValidRecord checkRecord(int index, Record r) {
-        String measureName = r.measureName();
+        return checkFields(index, r.measureName(), r.hasDimensions() ? r.dimensions() : List.of(), r.measureValueTypeAsString(),
+                r.measureValue(), r.time(), r.timeUnitAsString(), r.version());
+    }
+
+    /** The record's own field, else the CommonAttributes' one (as {@link #merge} does). */
+    private static <T> T pick(T own, Record common, java.util.function.Function<Record, T> field) {
+        return own != null || common == null ? own : field.apply(common);
+    }
+
+    /**
+     * The dimensions of a record merged with the CommonAttributes' ones, in {@link #merge}'s order: the common ones
+     * the record does not name itself (one per name), then the record's own.
+     */
+    private static List<Dimension> mergedDimensions(List<Dimension> common, Record record) {
+        List<Dimension> own = record.hasDimensions() ? record.dimensions() : List.of();
+        if (common == null) {
+            return own;
+        }
+        Map<String, Dimension> dims = new LinkedHashMap<>();
+        common.forEach(d -> dims.put(d.name(), d));
+        for (Dimension d : own) {
+            dims.remove(d.name());
+        }
+        List<Dimension> merged = new ArrayList<>(dims.size() + own.size());
+        merged.addAll(dims.values());
+        merged.addAll(own);
+        return merged;
+    }
+
+    private static ValidRecord checkFields(int index, String measureName, List<Dimension> dimensions, String typeText,
+                                           String measureValue, String time, String unitText, Long recordVersion) {
         if (measureName == null || measureName.isEmpty()) {
             throw new IllegalArgumentException("Measure name must not be empty.");
         }
@@ -152,34 +193,32 @@ public final class TimestreamRules {
                     + MAX_MEASURE_NAME_BYTES + " bytes (" + utf8Length(measureName) + " bytes).");
         }
         SortedMap<String, String> dims = new TreeMap<>();
-        if (r.hasDimensions()) {
-            for (Dimension d : r.dimensions()) {
-                String problem = dimensionNameProblem(d.name());
-                if (problem != null) {
-                    throw new IllegalArgumentException(problem);
-                }
-                if (d.dimensionValueType() != null && d.dimensionValueType() != DimensionValueType.VARCHAR) {
-                    throw new IllegalArgumentException("Dimension value type " + d.dimensionValueTypeAsString()
-                            + " of dimension '" + d.name() + "' is not supported; use VARCHAR.");
-                }
-                String value = d.value();
-                if (value == null || value.isEmpty()) {
-                    throw new IllegalArgumentException("Dimension '" + d.name() + "' has an empty value.");
-                }
-                if (utf8Length(value) > MAX_DIMENSION_VALUE_BYTES) {
-                    throw new IllegalArgumentException("Dimension value of '" + d.name()
-                            + "' exceeds the maximum supported length of " + MAX_DIMENSION_VALUE_BYTES
-                            + " bytes (" + utf8Length(value) + " bytes).");
-                }
-                if (dims.put(d.name(), value) != null) {
-                    throw new IllegalArgumentException("Dimension '" + d.name() + "' appears more than once in the record.");
-                }
+        for (Dimension d : dimensions) {
+            String problem = dimensionNameProblem(d.name());
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            if (d.dimensionValueType() != null && d.dimensionValueType() != DimensionValueType.VARCHAR) {
+                throw new IllegalArgumentException("Dimension value type " + d.dimensionValueTypeAsString()
+                        + " of dimension '" + d.name() + "' is not supported; use VARCHAR.");
+            }
+            String value = d.value();
+            if (value == null || value.isEmpty()) {
+                throw new IllegalArgumentException("Dimension '" + d.name() + "' has an empty value.");
+            }
+            if (utf8Length(value) > MAX_DIMENSION_VALUE_BYTES) {
+                throw new IllegalArgumentException("Dimension value of '" + d.name()
+                        + "' exceeds the maximum supported length of " + MAX_DIMENSION_VALUE_BYTES
+                        + " bytes (" + utf8Length(value) + " bytes).");
+            }
+            if (dims.put(d.name(), value) != null) {
+                throw new IllegalArgumentException("Dimension '" + d.name() + "' appears more than once in the record.");
             }
         }
-        MeasureValueType type = r.measureValueType() == null ? MeasureValueType.DOUBLE : r.measureValueType();
-        Object value = parseValue(type, r.measureValueTypeAsString(), r.measureValue());
-        long nanos = toNanos(r.time(), r.timeUnit() == null && r.timeUnitAsString() == null ? TimeUnit.MILLISECONDS : r.timeUnit(), r.timeUnitAsString());
-        long version = r.version() == null ? DEFAULT_VERSION : r.version();
+        MeasureValueType type = typeText == null ? MeasureValueType.DOUBLE : MeasureValueType.fromValue(typeText);
+        Object value = parseValue(type, typeText, measureValue);
+        long nanos = toNanos(time, unitText == null ? TimeUnit.MILLISECONDS : TimeUnit.fromValue(unitText), unitText);
+        long version = recordVersion == null ? DEFAULT_VERSION : recordVersion;
         return new ValidRecord(index, measureName, Collections.unmodifiableSortedMap(dims), type, value, nanos, version);
     }
 
@@ -202,6 +241,11 @@ public final class TimestreamRules {
 
     /** Names Timestream keeps for itself: {@code time}, {@code measure_name}, {@code measure_value*}, {@code ts_*}. */
     public static boolean isReservedName(String name) {
+        if (isAscii(name)) {
+            // the same answer as below without a lower-cased copy of every dimension name of every record
+            return name.equalsIgnoreCase("time") || name.equalsIgnoreCase("measure_name")
+                    || name.regionMatches(true, 0, "measure_value", 0, 13) || name.regionMatches(true, 0, "ts_", 0, 3);
+        }
         String lower = name.toLowerCase(Locale.ROOT);
         return lower.equals("time") || lower.equals("measure_name")
                 || lower.startsWith("measure_value") || lower.startsWith("ts_");
@@ -287,6 +331,15 @@ public final class TimestreamRules {
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("Time " + time + " " + unitText + " is out of range.");
         }
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int utf8Length(String s) {
