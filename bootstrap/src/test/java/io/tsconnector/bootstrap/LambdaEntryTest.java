@@ -167,6 +167,6 @@ class LambdaEntryTest {
             assertTrue(LambdaSettings.VARIABLES.contains(variables.group(1)), variables.group(1));
             count++;
         }
-        assertEquals(8, count, "the environment variables the template sets");
+        assertEquals(9, count, "the environment variables the template sets");
     }
 }
