@@ -226,6 +226,16 @@ final class H2Store implements AutoCloseable {
         return closed;
     }
 
+    /** Writes everything committed to the file and syncs it (H2's {@code CHECKPOINT SYNC}). */
+    void checkpoint() throws SQLException {
+        Connection c = borrow();
+        try (Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
+        } finally {
+            release(c);
+        }
+    }
+
     /** A prepared statement of a borrowed connection, kept with it for the next borrower; its batch is empty. */
     PreparedStatement prepare(Connection c, String sql) throws SQLException {
         Map<String, PreparedStatement> statements = prepared.computeIfAbsent(c, k -> new LinkedHashMap<>(16, 0.75f, true));

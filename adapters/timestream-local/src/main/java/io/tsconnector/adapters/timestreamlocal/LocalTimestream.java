@@ -36,6 +36,12 @@ public final class LocalTimestream implements AutoCloseable {
     private final Duration retention;
     private final ScheduledExecutorService retentionTask;
     private final DiskGuard disk;
+    /** Null for an in-memory engine. */
+    private final WriteLog writeLog;
+    private final ScheduledExecutorService checkpointTask;
+    private final java.util.concurrent.atomic.AtomicBoolean checkpointQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How often the write log's older segments are made unneeded by a checkpoint. */
+    static final long CHECKPOINT_EVERY_MILLIS = 10_000L;
 
     private static DiskGuard diskGuard(Path directory) {
         try {
@@ -55,6 +61,28 @@ public final class LocalTimestream implements AutoCloseable {
         this.directory = directory;
         this.lockChannel = lockChannel;
         this.retention = retention;
+        if (directory != null) {
+            try {
+                this.writeLog = replayWriteLog(store, writeClient, directory);
+            } catch (RuntimeException e) {
+                try {
+                    store.close();
+                } catch (SQLException | RuntimeException ignored) {
+                    // failing anyway
+                }
+                throw e;
+            }
+            checkpointTask = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "local-timestream-checkpoint");
+                t.setDaemon(true);
+                return t;
+            });
+            checkpointTask.scheduleWithFixedDelay(this::checkpointRun, CHECKPOINT_EVERY_MILLIS, CHECKPOINT_EVERY_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } else {
+            this.writeLog = null;
+            checkpointTask = null;
+        }
         if (retention != null) {
             long periodMillis = Math.max(1_000L, Math.min(retention.toMillis() / 10, 60_000L));
             retentionTask = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -65,6 +93,81 @@ public final class LocalTimestream implements AutoCloseable {
             retentionTask.scheduleWithFixedDelay(this::retentionRun, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
         } else {
             retentionTask = null;
+        }
+    }
+
+    /**
+     * Applies what the write log holds from before this open (the calls of a process that stopped without
+     * closing the engine), checkpoints it into H2 and deletes it; returns the log new calls append to.
+     */
+    private WriteLog replayWriteLog(H2Store store, LocalWriteClient writes, Path dir) {
+        WriteLog wal;
+        try {
+            wal = new WriteLog(dir, this::queueCheckpoint);
+        } catch (IOException e) {
+            throw new LocalStorageException("cannot open the write log in " + dir + ": " + reason(e), e);
+        }
+        try {
+            long current = wal.sequence();
+            long replayed = WriteLog.replay(dir, current, writes::replay);
+            if (replayed > 0) {
+                store.checkpoint();
+                LOG.log(System.Logger.Level.INFO, "Local storage: applied " + replayed + " records from the write log of "
+                        + dir + " (written before the last stop, which did not close the storage)");
+            }
+            wal.deleteBefore(current);
+        } catch (IOException | SQLException | RuntimeException e) {
+            try {
+                wal.close();
+            } catch (IOException ignored) {
+                // failing anyway
+            }
+            String why = e instanceof IOException io ? reason(io) : firstLine(e.getMessage());
+            throw new LocalStorageException("cannot apply the write log in " + dir + ": " + why, e);
+        }
+        writes.log(wal);
+        return wal;
+    }
+
+    private void queueCheckpoint() {
+        if (checkpointTask != null && checkpointQueued.compareAndSet(false, true)) {
+            try {
+                checkpointTask.execute(this::checkpointRun);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                checkpointQueued.set(false); // closing
+            }
+        }
+    }
+
+    /**
+     * Starts a new segment of the write log, has H2 write and sync everything committed, then deletes the older
+     * segments: everything they hold was committed before the new segment started.
+     */
+    void checkpoint() throws IOException, SQLException {
+        checkpointQueued.set(false);
+        if (writeLog.currentSegmentBytes() == 0 && checkpointed) {
+            return; // nothing written since the last checkpoint
+        }
+        checkpointed = false;
+        long current = writeLog.rotate();
+        store.checkpoint();
+        writeLog.deleteBefore(current);
+        checkpointed = true;
+    }
+
+    /** Whether the last checkpoint left no older segment behind. */
+    private volatile boolean checkpointed = true;
+
+    private void checkpointRun() {
+        try {
+            if (!store.isClosed()) {
+                checkpoint();
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (!store.isClosed()) {
+                LOG.log(System.Logger.Level.WARNING, "Local storage checkpoint failed (the write log keeps its segments "
+                        + "and is tried again): " + (e instanceof IOException io ? reason(io) : firstLine(e.getMessage())));
+            }
         }
     }
 
@@ -280,21 +383,34 @@ public final class LocalTimestream implements AutoCloseable {
         }
     }
 
+    private static void stop(ScheduledExecutorService task) {
+        if (task == null) {
+            return;
+        }
+        task.shutdownNow();
+        try {
+            task.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
-        if (retentionTask != null) {
-            retentionTask.shutdownNow();
-            try {
-                retentionTask.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stop(retentionTask);
+        stop(checkpointTask);
         queryEngine.closeCursors();
         try {
             store.close();
+            if (writeLog != null) {
+                // H2 wrote everything at its shutdown: the log is not needed at the next open
+                writeLog.close();
+                writeLog.deleteBefore(Long.MAX_VALUE);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Closing the local Timestream database failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("Closing the local write log failed: " + reason(e), e);
         } finally {
             closeQuietly(lockChannel);
         }

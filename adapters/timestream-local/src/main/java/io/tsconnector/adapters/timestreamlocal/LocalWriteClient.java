@@ -50,11 +50,41 @@ final class LocalWriteClient implements TimestreamWriteClient {
     private final boolean createTablesOnWrite;
     /** Null for an in-memory engine. */
     private final DiskGuard disk;
+    /** Null for an in-memory engine; set once the log's earlier segments are replayed. */
+    private volatile WriteLog log;
 
     LocalWriteClient(H2Store store, boolean createTablesOnWrite, DiskGuard disk) {
         this.store = store;
         this.createTablesOnWrite = createTablesOnWrite;
         this.disk = disk;
+    }
+
+    /** From now on, every call's stored records are appended to {@code log} before the call returns. */
+    void log(WriteLog log) {
+        this.log = log;
+    }
+
+    /**
+     * Stores a call read back from the write log at open, creating its database, table and columns as needed;
+     * records stored before (identical, or superseded by a higher version) change nothing.
+     */
+    void replay(WriteLog.Entry entry) {
+        TableMeta table = resolve(entry.database(), entry.table(), true);
+        List<RejectedRecord> ignored = new ArrayList<>();
+        try {
+            List<TimestreamRules.ValidRecord> records = ensureSchema(table, entry.records(), ignored);
+            if (!records.isEmpty()) {
+                table.lock.readLock().lock();
+                try {
+                    store.store(table, records);
+                } finally {
+                    table.lock.readLock().unlock();
+                }
+            }
+        } catch (SQLException e) {
+            throw new LocalStorageException("replaying the write log into " + entry.database() + "." + entry.table()
+                    + " failed: " + LocalTimestream.firstLine(e.getMessage()), e);
+        }
     }
 
     @Override
@@ -89,6 +119,7 @@ final class LocalWriteClient implements TimestreamWriteClient {
                         H2Store.StoreResult result = store.store(table, unique);
                         ingested += result.ingested();
                         rejected.addAll(result.rejected());
+                        appendToLog(table, unique, result.rejected());
                     } finally {
                         table.lock.readLock().unlock();
                     }
@@ -110,6 +141,37 @@ final class LocalWriteClient implements TimestreamWriteClient {
         return WriteRecordsResponse.builder()
                 .recordsIngested(RecordsIngested.builder().total(ingested).memoryStore(ingested).magneticStore(0).build())
                 .build();
+    }
+
+    /**
+     * Appends the records a call stored (all but those the store rejected) to the write log, before the call
+     * returns; without it the call is not acknowledged (its records are committed but may not survive a crash).
+     */
+    private void appendToLog(TableMeta table, List<TimestreamRules.ValidRecord> records, List<RejectedRecord> rejected) {
+        WriteLog wal = log;
+        if (wal == null) {
+            return;
+        }
+        List<TimestreamRules.ValidRecord> stored = records;
+        if (!rejected.isEmpty()) {
+            Set<Integer> refused = new HashSet<>();
+            for (RejectedRecord r : rejected) {
+                refused.add(r.recordIndex());
+            }
+            stored = new ArrayList<>(records.size());
+            for (TimestreamRules.ValidRecord r : records) {
+                if (!refused.contains(r.index())) {
+                    stored.add(r);
+                }
+            }
+        }
+        try {
+            wal.append(table.database, table.name, stored);
+        } catch (java.io.IOException e) {
+            throw Errors.writeInternal("the local storage could not write its write log (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); the request was not acknowledged, "
+                    + "send it again", e);
+        }
     }
 
     /** Adds missing columns, rejecting records whose new dimension names would exceed the per-table limit. */
