@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * after a clean stop, and one 1,000,000-sample request. The connector is the shaded jar started with the
  * README's local-mode command. Run with
  * {@code mvn -B -pl tests-integration -am verify -Dtest=LocalStoreBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * (optional {@code -Dbench.requests=50}: requests per client per ingest load; {@code -Dbench.jvm="..."}: the
+ * (optional {@code -Dbench.requests=50}: requests per client per ingest load; {@code -Dbench.warmupRequests=50}:
+ * requests per client of each shape sent to every server first, not counted; {@code -Dbench.jvm="..."}: the
  * connector's JVM options instead of the README's).
  */
 class LocalStoreBenchmark {
@@ -296,6 +297,13 @@ class LocalStoreBenchmark {
             long t0 = (System.currentTimeMillis() - Duration.ofMinutes(40).toMillis()) / 1000 * 1000;
             System.out.printf(Locale.ROOT, "LocalStoreBenchmark: %d clients, %d requests each per load, %d cores%n", CLIENTS, requests,
                     Runtime.getRuntime().availableProcessors());
+            // the same warm-up for every server: the connector's JIT compiles its write path there, not in the loads
+            int warmup = Integer.getInteger("bench.warmupRequests", 50);
+            if (warmup > 0) {
+                System.out.printf(Locale.ROOT, "warm-up, not counted (%d requests per client of each shape):%n", warmup);
+                ingest(servers, "bench_warmup_a", 2000, 1, warmup, t0);
+                ingest(servers, "bench_warmup_b", 500, 4, warmup, t0);
+            }
             System.out.println("ingest 2000 series x 1 sample per request:");
             double[] a = ingest(servers, "bench_ingest_a", 2000, 1, requests, t0);
             System.out.println("ingest 500 series x 4 samples per request:");
@@ -355,7 +363,7 @@ class LocalStoreBenchmark {
             for (int i = 0; i < servers.size(); i++) {
                 disk[i] = du(servers.get(i).data());
             }
-            long total = (long) CLIENTS * requests * 2000 * 2 + 1_000_000L + 1_000_000L;
+            long total = (long) CLIENTS * (requests + Math.max(0, warmup)) * 2000 * 2 + 1_000_000L + 1_000_000L;
             System.out.printf(Locale.ROOT, "disk after a clean stop, same %,d samples in each:%n", total);
             for (int i = 0; i < servers.size(); i++) {
                 System.out.printf(Locale.ROOT, "  %-16s %,12d bytes = %5.1f bytes/sample (RSS before stop %,d MB)%n", servers.get(i).name(),
