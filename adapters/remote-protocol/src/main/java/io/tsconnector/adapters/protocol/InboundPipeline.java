@@ -52,7 +52,7 @@ public final class InboundPipeline {
     private final RemoteReadEndpoint read;
     private final ConnectorMetrics metrics;
     private final Limits limits;
-    private final Semaphore inFlight;
+    private final AdmissionLimit admission;
     /**
      * KiB of request bodies being read and decoded at once (the body's bytes plus its declared decompressed size):
      * bounds memory whatever the size and number of requests in flight.
@@ -82,7 +82,8 @@ public final class InboundPipeline {
     }
 
     /**
-     * @param maxInFlight requests decoded and served at once; more are answered 503 with Retry-After
+     * @param maxInFlight requests decoded and served at once; more are answered 503 with Retry-After (fewer while
+     *        admitted writes queue, see {@link AdmissionLimit})
      * @param labelsCacheEntries label sets of remote write 1.0 kept for reuse (0 disables the cache)
      * @param maxDecodingBytes bytes of request bodies read and decoded at once: each body's own bytes (its
      *        Content-Length from before it is read) plus the decompressed size its snappy header declares; a
@@ -105,7 +106,7 @@ public final class InboundPipeline {
         this.read = new RemoteReadEndpoint(reads, limits);
         this.metrics = metrics;
         this.limits = limits;
-        this.inFlight = new Semaphore(maxInFlight);
+        this.admission = new AdmissionLimit(maxInFlight);
     }
 
     public Limits limits() {
@@ -124,7 +125,7 @@ public final class InboundPipeline {
         try {
             response = refusal(route, request);
             if (response == null) {
-                if (!inFlight.tryAcquire()) {
+                if (!admission.tryAcquire()) {
                     metrics.rejectedForOverload();
                     response = StatusTable.retryLater("the connector is overloaded: "
                             + "too many requests in flight; retry later");
@@ -146,6 +147,9 @@ public final class InboundPipeline {
         response = withinLimit(route, response, request.maxResponseBytes());
         if (admitted) {
             release();
+            if (route == Route.WRITE) {
+                admission.writeAnswered(System.nanoTime() - start);
+            }
         }
         answered(route, response.status(), start, response.bodyText());
         return response;
@@ -322,7 +326,7 @@ public final class InboundPipeline {
 
     private void release() {
         metrics.inFlight(-1);
-        inFlight.release();
+        admission.release();
     }
 
     private void answered(Route route, int status, long start, String message) {
