@@ -65,7 +65,7 @@ final class Overload {
                   long status503WithoutRetryAfter, long other, long resets, long timeouts, long p50Ms, long p99Ms, long maxMs,
                   long rssStartBytes, long rssMaxBytes, long healthChecks, long healthFailures, long healthMaxMs,
                   long recoveryMs, long ackedSamples, long missingAckedSamples, boolean aliveAfter,
-                  Map<String, Long> resetKinds) {
+                  Map<String, Long> resetKinds, long[] okMs, long[] refusedMs) {
         void print(PrintStream out) {
             out.printf("overload: sustainable %.0f samples/s; offered %.0f samples/s (%.1fx) for the run%n",
                     sustainableSamplesPerSecond, offeredSamplesPerSecond, offeredSamplesPerSecond / sustainableSamplesPerSecond);
@@ -73,6 +73,8 @@ final class Overload {
                     attempts, ok, status503, status503WithoutRetryAfter, other, resets, timeouts);
             resetKinds.forEach((kind, n) -> out.printf("overload:   reset %d x %s%n", n, kind));
             out.printf("overload: latency of answered requests p50 %d ms, p99 %d ms, max %d ms%n", p50Ms, p99Ms, maxMs);
+            out.printf("overload:   2xx p50 %d ms, p99 %d ms, max %d ms; 503 p50 %d ms, p99 %d ms, max %d ms%n",
+                    okMs[0], okMs[1], okMs[2], refusedMs[0], refusedMs[1], refusedMs[2]);
             out.printf("overload: connector RSS %d MiB before, max %d MiB%n", rssStartBytes >> 20, rssMaxBytes >> 20);
             out.printf("overload: /-/healthy %d checks, %d failed or over 1 s, slowest %d ms%n", healthChecks, healthFailures,
                     healthMaxMs);
@@ -180,7 +182,8 @@ final class Overload {
         return new Result(sustainable, offered, load.attempts.sum(), load.ok.sum(), load.s503.sum(), load.s503NoRetryAfter.sum(),
                 load.other.sum(), load.resets.sum(), load.timeouts.sum(), percentile(all, 50), percentile(all, 99),
                 percentile(all, 100), rssStart, rssMax.get(), health.checks.get(), health.failures.get(),
-                health.maxNanos.get() / 1_000_000, recoveryMs, ackedSamples, missing, alive, new TreeMap<>(load.resetKinds));
+                health.maxNanos.get() / 1_000_000, recoveryMs, ackedSamples, missing, alive, new TreeMap<>(load.resetKinds),
+                summary(load.latencies(true)), summary(load.latencies(false)));
     }
 
     /** Acknowledged samples the fake's engine does not hold. */
@@ -222,6 +225,9 @@ final class Overload {
         /** What the client saw instead of an answer, by exception class and message: where a reset came from. */
         final Map<String, Long> resetKinds = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<long[]> latencyChunks = new ConcurrentLinkedQueue<>();
+        /** Latencies of the 2xx answers and of the 503s, apart. */
+        final ConcurrentLinkedQueue<long[]> okChunks = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<long[]> refusedChunks = new ConcurrentLinkedQueue<>();
         private final HttpClient http;
         private final URI uri;
         private final Options o;
@@ -280,6 +286,10 @@ final class Overload {
         private void loop(int client) {
             long[] lat = new long[1024];
             int n = 0;
+            long[] okLat = new long[1024];
+            int okN = 0;
+            long[] refusedLat = new long[1024];
+            int refusedN = 0;
             long nextAt = System.nanoTime() + (intervalNanos == 0 ? 0 : (long) (Math.random() * intervalNanos));
             while (!stop.get()) {
                 long wait = nextAt - System.nanoTime();
@@ -294,10 +304,24 @@ final class Overload {
                     if (n == lat.length) {
                         lat = Arrays.copyOf(lat, n * 2);
                     }
-                    lat[n++] = System.nanoTime() - t0;
+                    long took = System.nanoTime() - t0;
+                    lat[n++] = took;
+                    if (status / 100 == 2) {
+                        if (okN == okLat.length) {
+                            okLat = Arrays.copyOf(okLat, okN * 2);
+                        }
+                        okLat[okN++] = took;
+                    } else if (status == 503) {
+                        if (refusedN == refusedLat.length) {
+                            refusedLat = Arrays.copyOf(refusedLat, refusedN * 2);
+                        }
+                        refusedLat[refusedN++] = took;
+                    }
                 }
             }
             latencyChunks.add(Arrays.copyOf(lat, n));
+            okChunks.add(Arrays.copyOf(okLat, okN));
+            refusedChunks.add(Arrays.copyOf(refusedLat, refusedN));
         }
 
         /** Sends the client's next request; the status, or -1 for a reset and -2 for a timeout. */
@@ -374,6 +398,13 @@ final class Overload {
             return w.build();
         }
 
+        /** Sorted latencies (nanoseconds) of the 2xx answers ({@code ok}) or of the 503s. */
+        long[] latencies(boolean ok) {
+            long[] all = (ok ? okChunks : refusedChunks).stream().flatMapToLong(Arrays::stream).toArray();
+            Arrays.sort(all);
+            return all;
+        }
+
         long[] latencies() {
             long[] all = latencyChunks.stream().flatMapToLong(Arrays::stream).toArray();
             Arrays.sort(all);
@@ -442,6 +473,11 @@ final class Overload {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
             p.waitFor(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** p50, p99 and max in ms of sorted nanoseconds; zeros when there are none. */
+    static long[] summary(long[] sorted) {
+        return sorted.length == 0 ? new long[3] : new long[] {percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100)};
     }
 
     static long percentile(long[] sorted, int p) {
