@@ -177,7 +177,7 @@ public final class ConnectorHttpServer implements AutoCloseable {
                     boolean[] read = {false};
                     ProtocolResponse response = pipeline.handle(new InboundRequest(method, path,
                             exchange.getRequestHeaders()::getFirst, body(exchange, read)));
-                    keepOpenOrClose(exchange, read[0] || consumeEmptyBody(exchange));
+                    keepOpenOrClose(exchange, read[0] || consumeEmptyBody(exchange) || discardArrivedBody(exchange));
                     send(exchange, response);
                 }
             } catch (IOException e) {
@@ -201,6 +201,50 @@ public final class ConnectorHttpServer implements AutoCloseable {
             return exchange.getRequestBody().read() < 0;
         }
         return false;
+    }
+
+    /** Bodies up to this size that have arrived whole are read and dropped after a refusal, keeping the connection. */
+    static final int DISCARD_ARRIVED_MAX = 64 * 1024;
+
+    /**
+     * Reads and drops the body of a request answered without it (a refusal: overload, wrong headers) when all of it
+     * has already arrived and is small: the connection then stays open for the client's next request, instead of
+     * costing a new connection for every 503 under overload. A body still on its way is left unread and the
+     * connection closes, so a stalled upload never holds the thread.
+     */
+    private static boolean discardArrivedBody(HttpExchange exchange) {
+        Headers h = exchange.getRequestHeaders();
+        String declared = h.getFirst("Content-Length");
+        if (h.getFirst("Transfer-Encoding") != null || declared == null) {
+            return false;
+        }
+        long length;
+        try {
+            length = Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (length <= 0 || length > DISCARD_ARRIVED_MAX) {
+            return false;
+        }
+        try {
+            InputStream in = exchange.getRequestBody();
+            if (in.available() < length) {
+                return false;
+            }
+            byte[] scratch = new byte[(int) Math.min(length, 8192)];
+            long left = length;
+            while (left > 0) {
+                int n = in.read(scratch, 0, (int) Math.min(scratch.length, left));
+                if (n < 0) {
+                    return false;
+                }
+                left -= n;
+            }
+            return in.read() < 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Tells the client the connection closes after this answer when its request body was left unread. */

@@ -125,6 +125,68 @@ class ServerProtectionTest {
     }
 
     @Test
+    void aRefusedSmallBodyThatHasArrivedKeepsTheConnectionAndAStalledOneClosesIt() throws Exception {
+        // one permit, held by a write waiting in the store: every other write is refused with 503
+        InMemorySeriesStore store = new InMemorySeriesStore();
+        MemoryWiring wiring = new MemoryWiring(store, Limits.DEFAULT, 1);
+        io.tsconnector.adapters.protocol.WriteGate gate = io.tsconnector.adapters.protocol.WriteGate.on(store);
+        byte[] body = io.tsconnector.proto.Captures.read("rw1-stale-markers.bin");
+        try (ConnectorHttpServer server = MemoryBackedServer.start(wiring, InboundSecurity.NONE);
+             Socket holder = new Socket("127.0.0.1", server.port());
+             Socket s = new Socket("127.0.0.1", server.port());
+             Socket stalled = new Socket("127.0.0.1", server.port())) {
+            holder.getOutputStream().write(("POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length
+                    + "\r\nContent-Encoding: snappy\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            holder.getOutputStream().write(body);
+            holder.getOutputStream().flush();
+            assertTrue(gate.awaitWrite());
+            s.setSoTimeout(10_000);
+            for (int i = 0; i < 3; i++) {
+                // headers and body in one write, as a sender with a buffered writer sends a small request
+                java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+                request.write(("POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length
+                        + "\r\nContent-Encoding: snappy\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                request.write(body);
+                s.getOutputStream().write(request.toByteArray());
+                s.getOutputStream().flush();
+                String refused = rawAnswer(s.getInputStream());
+                assertTrue(refused.startsWith("HTTP/1.1 503"), refused);
+                assertFalse(refused.toLowerCase(java.util.Locale.ROOT).contains("connection: close"),
+                        "the body had arrived: the connection stays open: " + refused);
+            }
+            assertEquals(200, HttpInboundContractTest.RawHttp.exchange(s, "GET", "/-/healthy", Map.of(), new byte[0], false)
+                    .status(), "the same connection serves the next request");
+            stalled.setSoTimeout(10_000);
+            stalled.getOutputStream().write("POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            stalled.getOutputStream().flush();
+            String closing = rawAnswer(stalled.getInputStream());
+            assertTrue(closing.startsWith("HTTP/1.1 503"), closing);
+            assertTrue(closing.toLowerCase(java.util.Locale.ROOT).contains("connection: close"),
+                    "a body still on its way is not waited for: " + closing);
+        } finally {
+            gate.close();
+        }
+    }
+
+    /** An answer's status line and headers as sent, after which its body (Content-Length) is read and dropped. */
+    private static String rawAnswer(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("connection closed after: " + head);
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (m.find()) {
+            in.readNBytes(Integer.parseInt(m.group(1)));
+        }
+        return head.toString();
+    }
+
+    @Test
     void probesKeepTheConnectionOpen() throws Exception {
         try (ConnectorHttpServer server = MemoryBackedServer.start(new MemoryWiring(new InMemorySeriesStore(),
                 Limits.DEFAULT), InboundSecurity.NONE); Socket s = new Socket("127.0.0.1", server.port())) {
