@@ -49,7 +49,8 @@ final class WriteLog implements AutoCloseable {
     private final Runnable segmentFull;
     private FileChannel channel;
     private long sequence;
-    private long position;
+    /** Bytes in the current segment: written under the lock, read by the checkpoint without it. */
+    private volatile long position;
     private volatile boolean closed;
 
     /**
