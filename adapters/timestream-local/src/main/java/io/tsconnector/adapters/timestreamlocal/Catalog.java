@@ -23,6 +23,16 @@ final class Catalog {
     /** Samples keyed by one BIGINT {@link #KEY}: whole milliseconds of series with an id below {@link #KEY_SERIES_LIMIT}. */
     static final String POINTS_SUFFIX = "$points";
     static final String KEY = "ts_k";
+    /**
+     * Runs of a series' DOUBLE samples of the default version at whole milliseconds, one {@link SampleBlock} per
+     * row keyed by the {@link #KEY} of its first sample, with its last time and its number of samples.
+     */
+    static final String BLOCKS_SUFFIX = "$blocks";
+    static final String BLOCK_LAST = "ts_last";
+    static final String BLOCK_COUNT = "ts_n";
+    static final String BLOCK_DATA = "ts_b";
+    /** Column of the engine's own read of a table naming a series whose head it adds (see {@link H2Store#viewQuery}). */
+    static final String HEAD_SERIES = "ts_h";
     /** Bits of a key that hold the epoch millisecond; the series id sits above them. */
     static final int KEY_TIME_BITS = 42;
     /** Keys cover the milliseconds [0, 2^42): 1970 to 2109. */
@@ -118,6 +128,47 @@ final class Catalog {
         void advance(long nanos) {
             lastNanos.updateAndGet(cur -> cur == UNKNOWN ? nanos : Math.max(cur, nanos));
         }
+
+        /**
+         * The series' newest block-eligible samples, not yet in its blocks table (see {@link H2Store}): appended
+         * in time order, all newer than anything stored, guarded by the table's {@link TableMeta#heads} lock.
+         */
+        long[] headMillis = EMPTY;
+        long[] headBits = EMPTY;
+        int headSize;
+        /** Write-log segment current when the head's oldest sample was appended: that segment and later ones hold it. */
+        long headPin;
+        /** Wall clock when the head's oldest sample was appended. */
+        long headSinceMillis;
+        /** Key, first time and count of the series' newest block written by this process, for merging a partial one; -1 unknown. */
+        long lastBlockKey = -1;
+        int lastBlockCount;
+
+        private static final long[] EMPTY = new long[0];
+
+        void headAppend(long millis, long bits) {
+            if (headSize == headMillis.length) {
+                int cap = Math.min(SampleBlock.MAX_SAMPLES, Math.max(8, headSize * 2));
+                headMillis = java.util.Arrays.copyOf(headMillis, Math.max(cap, headSize + 1));
+                headBits = java.util.Arrays.copyOf(headBits, Math.max(cap, headSize + 1));
+            }
+            headMillis[headSize] = millis;
+            headBits[headSize] = bits;
+            headSize++;
+        }
+
+        /** Drops the head's first {@code n} samples. */
+        void headDrop(int n) {
+            System.arraycopy(headMillis, n, headMillis, 0, headSize - n);
+            System.arraycopy(headBits, n, headBits, 0, headSize - n);
+            headSize -= n;
+        }
+
+        /** The head's index of a time, or -1. */
+        int headIndex(long millis) {
+            int i = java.util.Arrays.binarySearch(headMillis, 0, headSize, millis);
+            return i >= 0 ? i : -1;
+        }
     }
 
     /** A Timestream table: its dimension columns, the measure value types written so far and its series index. */
@@ -132,6 +183,14 @@ final class Catalog {
         /** Series key (see {@link TimestreamRules#seriesKey}) to series; loaded on open, grown by writers. */
         final Map<String, SeriesState> series = new ConcurrentHashMap<>();
         final java.util.concurrent.atomic.AtomicLong nextSeriesId = new java.util.concurrent.atomic.AtomicLong(1);
+        /**
+         * Guards the series' heads and every change of the blocks table: writers store under it, a flush of heads
+         * into blocks takes it, and a read copies the heads and starts its statement under it, so a sample is seen
+         * exactly once, in a head or in a block.
+         */
+        final java.util.concurrent.locks.ReentrantLock heads = new java.util.concurrent.locks.ReentrantLock();
+        /** Samples in the heads of this table's series. */
+        final java.util.concurrent.atomic.AtomicLong headSamples = new java.util.concurrent.atomic.AtomicLong();
         /** Raised by every schema change, under the write lock: a streaming cursor must not read across one. */
         volatile int schemaVersion;
 
@@ -169,6 +228,10 @@ final class Catalog {
 
         String pointsTable() {
             return quote(schemaName(database)) + "." + quote(name + POINTS_SUFFIX);
+        }
+
+        String blocksTable() {
+            return quote(schemaName(database)) + "." + quote(name + BLOCKS_SUFFIX);
         }
 
         String view() {

@@ -44,9 +44,9 @@ final class H2Store implements AutoCloseable {
     private static final int MAX_WRITE_ATTEMPTS = 50;
     /**
      * Layout version kept in the catalog's {@code layout} column; 1 was one wide row per sample with every
-     * dimension repeated, 2 kept every sample in the samples table (see {@link LayoutConversion}).
+     * dimension repeated, 2 kept every sample in the samples table, 3 had no blocks table (see {@link LayoutConversion}).
      */
-    static final int LAYOUT = 3;
+    static final int LAYOUT = 4;
     private static final System.Logger LOG = System.getLogger(H2Store.class.getName());
 
     private final String url;
@@ -81,9 +81,12 @@ final class H2Store implements AutoCloseable {
                         + "\"layout\" INT DEFAULT 2 NOT NULL");
                 for (String[] f : new String[][] {{"from_milliseconds", "fromMilliseconds"}, {"from_nanoseconds", "fromNanoseconds"},
                         {"to_milliseconds", "toMilliseconds"}, {"to_nanoseconds", "toNanoseconds"},
-                        {SqlFunctions.DOUBLE_FUNCTION, "bitsToDouble"}, {SqlFunctions.REGEXP_FUNCTION, "regexpLike"}}) {
+                        {SqlFunctions.DOUBLE_FUNCTION, "bitsToDouble"}, {SqlFunctions.REGEXP_FUNCTION, "regexpLike"},
+                        {SqlFunctions.BLOCK_TIME_FUNCTION, "blockTime"}, {SqlFunctions.BLOCK_VALUE_FUNCTION, "blockValue"}}) {
                     st.execute("CREATE ALIAS IF NOT EXISTS " + f[0] + " DETERMINISTIC FOR \"" + SqlFunctions.class.getName() + "." + f[1] + "\"");
                 }
+                // its rows depend on the statement: not deterministic
+                st.execute("CREATE ALIAS IF NOT EXISTS " + SqlFunctions.HEADS_FUNCTION + " FOR \"" + SqlFunctions.class.getName() + ".heads\"");
             }
             load();
         } catch (SQLException | RuntimeException e) {
@@ -317,7 +320,10 @@ final class H2Store implements AutoCloseable {
         st.execute(viewDdl(t));
     }
 
-    /** Creates the points table if it is missing: one BIGINT key, the value columns and the version. */
+    /**
+     * Creates the points table if it is missing (one BIGINT key, the value columns and the version), and the
+     * blocks table (see {@link SampleBlock}).
+     */
     static void createPoints(Statement st, TableMeta t) throws SQLException {
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(t.pointsTable()).append(" (")
                 .append(quote(Catalog.KEY)).append(" BIGINT PRIMARY KEY, ");
@@ -326,6 +332,9 @@ final class H2Store implements AutoCloseable {
         }
         ddl.append(quote(Catalog.VERSION)).append(" BIGINT NOT NULL)");
         st.execute(ddl.toString());
+        st.execute("CREATE TABLE IF NOT EXISTS " + t.blocksTable() + " (" + quote(Catalog.KEY) + " BIGINT PRIMARY KEY, "
+                + quote(Catalog.BLOCK_LAST) + " BIGINT NOT NULL, " + quote(Catalog.BLOCK_COUNT) + " INT NOT NULL, "
+                + quote(Catalog.BLOCK_DATA) + " VARBINARY NOT NULL)");
     }
 
     static String viewDdl(TableMeta t) {
@@ -342,7 +351,59 @@ final class H2Store implements AutoCloseable {
         String base = seriesBase("s");
         StringBuilder sb = branches(t, t.seriesTable(), base + " + " + fromMillis, base + " + " + toMillis, null)
                 .append(" FROM ").append(t.samplesTable()).append(" d JOIN ").append(t.seriesTable());
-        return sb.append(" s ON s.").append(quote(Catalog.SERIES_ID)).append(" = d.").append(quote(Catalog.SERIES_ID)).toString();
+        sb.append(" s ON s.").append(quote(Catalog.SERIES_ID)).append(" = d.").append(quote(Catalog.SERIES_ID));
+        boolean filter = fromMillis > 0 || toMillis < Catalog.KEY_TIME_LIMIT - 1;
+        blocksBranch(sb, t, t.seriesTable(), base + " + " + blockFrom(fromMillis), base + " + " + toMillis, fromMillis, toMillis, filter);
+        return headsBranch(sb, t, t.seriesTable(), fromMillis, toMillis, filter).toString();
+    }
+
+    /**
+     * Appends {@code UNION ALL} and the branch of the table's heads, as the statement's session was given them
+     * (see {@link SqlFunctions#heads}), with only the samples in {@code [fromMillis, toMillis]} when {@code filter}.
+     */
+    private static StringBuilder headsBranch(StringBuilder sb, TableMeta t, String series, long fromMillis, long toMillis, boolean filter) {
+        sb.append(" UNION ALL SELECT ");
+        appendColumns(sb, t.visibleColumns(), "CAST(DATEADD(MILLISECOND, h.\"ts_ms\", TIMESTAMP '1970-01-01 00:00:00') AS TIMESTAMP(9)) AS "
+                + quote(Catalog.TIME), type -> type == MeasureValueType.DOUBLE ? "h.\"ts_bits\"" : null);
+        sb.append(" FROM ").append(series).append(" s JOIN ").append(SqlFunctions.HEADS_FUNCTION).append("(")
+                .append(literal(t.database)).append(", ").append(literal(t.name)).append(") h ON h.\"ts_id\" = s.")
+                .append(quote(Catalog.SERIES_ID));
+        if (filter) {
+            sb.append(" AND h.\"ts_ms\" BETWEEN ").append(fromMillis).append(" AND ").append(toMillis);
+        }
+        return sb;
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** The first millisecond of the blocks that can hold samples from {@code fromMillis} on. */
+    private static long blockFrom(long fromMillis) {
+        return Math.max(0, fromMillis - SampleBlock.SPAN_MILLIS + 1);
+    }
+
+    /**
+     * Appends {@code UNION ALL} and the branch of the blocks table, one row per sample of each block whose key is
+     * in {@code [fromKey, toKey]} (H2 has no lateral join: each block is joined with the row numbers below its
+     * count), with only the samples in {@code [fromMillis, toMillis]} when {@code filter}.
+     */
+    private static StringBuilder blocksBranch(StringBuilder sb, TableMeta t, String series, String fromKey, String toKey,
+                                              long fromMillis, long toMillis, boolean filter) {
+        String time = SqlFunctions.BLOCK_TIME_FUNCTION + "(b." + quote(Catalog.BLOCK_DATA) + ", CAST(x.ts_i AS INT))";
+        sb.append(" UNION ALL SELECT ");
+        appendColumns(sb, t.visibleColumns(), "CAST(DATEADD(MILLISECOND, " + time + ", TIMESTAMP '1970-01-01 00:00:00') AS TIMESTAMP(9)) AS "
+                + quote(Catalog.TIME), type -> type == MeasureValueType.DOUBLE
+                ? SqlFunctions.BLOCK_VALUE_FUNCTION + "(b." + quote(Catalog.BLOCK_DATA) + ", CAST(x.ts_i AS INT))" : null);
+        sb.append(" FROM ").append(series).append(" s JOIN ").append(t.blocksTable()).append(" b ON b.")
+                .append(quote(Catalog.KEY)).append(" >= ").append(fromKey).append(" AND b.").append(quote(Catalog.KEY))
+                .append(" <= ").append(toKey).append(" AND b.").append(quote(Catalog.BLOCK_LAST)).append(" >= ").append(fromMillis)
+                .append(" JOIN SYSTEM_RANGE(0, ").append(SampleBlock.MAX_SAMPLES - 1).append(") x(ts_i) ON x.ts_i < b.")
+                .append(quote(Catalog.BLOCK_COUNT));
+        if (filter) {
+            sb.append(" AND ").append(time).append(" BETWEEN ").append(fromMillis).append(" AND ").append(toMillis);
+        }
+        return sb;
     }
 
     /**
@@ -352,16 +413,21 @@ final class H2Store implements AutoCloseable {
      * its samples is read; the time bounds are that key range in the points table and an index range in the
      * samples table. With {@code keyedTime} the time is two columns, the points' key ({@link Catalog#KEY}, null
      * for a row of the samples table) and the samples' time (null for a point), which the engine formats into one
-     * (see {@link QueryEngine}), instead of a timestamp H2 derives from the key for every row.
+     * (see {@link QueryEngine}), instead of a timestamp H2 derives from the key for every row; and two more columns
+     * end each row: a block ({@link Catalog#BLOCK_DATA}) whose samples the engine reads out of it, one row per
+     * block, and the id of a matching series ({@link Catalog#HEAD_SERIES}) whose head the engine adds, one row per
+     * series (see {@link Catalog.SeriesState}).
      */
     static String viewQuery(TableMeta t, SqlTranslator.TimeBounds bounds, String seriesWhere, boolean keyedTime) {
         String base = seriesBase(t.seriesTable());
         String series = "(SELECT *, " + base + " + " + bounds.fromMillis() + " AS " + quote(KEY_FROM) + ", " + base + " + "
-                + bounds.toMillis() + " AS " + quote(KEY_TO) + " FROM " + t.seriesTable()
-                + (seriesWhere == null ? "" : " WHERE " + seriesWhere) + ")";
+                + bounds.toMillis() + " AS " + quote(KEY_TO) + ", " + base + " + " + blockFrom(bounds.fromMillis()) + " AS "
+                + quote(BLOCK_FROM) + " FROM " + t.seriesTable() + (seriesWhere == null ? "" : " WHERE " + seriesWhere) + ")";
+        String tail = keyedTime ? ", CAST(NULL AS VARBINARY) AS " + quote(Catalog.BLOCK_DATA) + ", CAST(NULL AS BIGINT) AS "
+                + quote(Catalog.HEAD_SERIES) : "";
         StringBuilder sb = branches(t, series, "s." + quote(KEY_FROM), "s." + quote(KEY_TO), keyedTime ? new String[] {
             "d." + quote(Catalog.KEY) + " AS " + quote(Catalog.KEY) + ", CAST(NULL AS TIMESTAMP(9)) AS " + quote(Catalog.TIME),
-            "CAST(NULL AS BIGINT), d." + quote(Catalog.TIME)} : null)
+            "CAST(NULL AS BIGINT), d." + quote(Catalog.TIME)} : null, tail)
                 .append(" FROM ").append(series).append(" s JOIN ").append(t.samplesTable()).append(" d ON d.")
                 .append(quote(Catalog.SERIES_ID)).append(" = s.").append(quote(Catalog.SERIES_ID));
         String time = " AND d." + quote(Catalog.TIME);
@@ -371,12 +437,28 @@ final class H2Store implements AutoCloseable {
         if (bounds.toNanos() != Long.MAX_VALUE) {
             sb.append(time).append(" <= TIMESTAMP '").append(QueryEngine.formatTime(toTime(bounds.toNanos()))).append('\'');
         }
+        if (!keyedTime) {
+            blocksBranch(sb, t, series, "s." + quote(BLOCK_FROM), "s." + quote(KEY_TO), bounds.fromMillis(), bounds.toMillis(), true);
+            return headsBranch(sb, t, series, bounds.fromMillis(), bounds.toMillis(), true).toString();
+        }
+        String noTime = "CAST(NULL AS BIGINT) AS " + quote(Catalog.KEY) + ", CAST(NULL AS TIMESTAMP(9)) AS " + quote(Catalog.TIME);
+        sb.append(" UNION ALL SELECT ");
+        appendColumns(sb, t.visibleColumns(), noTime, type -> null);
+        sb.append(", b.").append(quote(Catalog.BLOCK_DATA)).append(", CAST(NULL AS BIGINT) FROM ").append(series)
+                .append(" s JOIN ").append(t.blocksTable()).append(" b ON b.").append(quote(Catalog.KEY)).append(" >= s.")
+                .append(quote(BLOCK_FROM)).append(" AND b.").append(quote(Catalog.KEY)).append(" <= s.").append(quote(KEY_TO))
+                .append(" AND b.").append(quote(Catalog.BLOCK_LAST)).append(" >= ").append(bounds.fromMillis());
+        sb.append(" UNION ALL SELECT ");
+        appendColumns(sb, t.visibleColumns(), noTime, type -> null);
+        sb.append(", CAST(NULL AS VARBINARY), s.").append(quote(Catalog.SERIES_ID)).append(" FROM ").append(series).append(" s");
         return sb.toString();
     }
 
     /** Columns of a pushed-down table query holding each series' first and last key to read. */
     private static final String KEY_FROM = "ts_key_from";
     private static final String KEY_TO = "ts_key_to";
+    /** Column of a pushed-down table query holding the first key of the blocks to read. */
+    private static final String BLOCK_FROM = "ts_block_from";
 
     /** The first key of a series of {@code table}; ids without keys get a range below every key (and no overflow). */
     private static String seriesBase(String table) {
@@ -385,34 +467,44 @@ final class H2Store implements AutoCloseable {
                 + " ELSE " + -Catalog.KEY_TIME_LIMIT + " END";
     }
 
+    private static StringBuilder branches(TableMeta t, String series, String fromKey, String toKey, String[] keyedTime) {
+        return branches(t, series, fromKey, toKey, keyedTime, "");
+    }
+
     /**
      * {@code SELECT <columns> FROM <series> s JOIN <points> d ON d.key BETWEEN <from> AND <to> UNION ALL SELECT
      * <columns>}: the view's first branch and the column list of its second, whose FROM the caller appends; the
-     * time columns of each branch are {@code time}, or the two of {@code keyedTime}.
+     * time columns of each branch are {@code time}, or the two of {@code keyedTime}; {@code tail} ends each list.
      */
-    private static StringBuilder branches(TableMeta t, String series, String fromKey, String toKey, String[] keyedTime) {
+    private static StringBuilder branches(TableMeta t, String series, String fromKey, String toKey, String[] keyedTime, String tail) {
         List<String[]> cols = t.visibleColumns();
+        java.util.function.Function<MeasureValueType, String> stored = type -> "d." + quote(Catalog.storageColumn(type));
         StringBuilder sb = new StringBuilder("SELECT ");
         appendColumns(sb, cols, keyedTime != null ? keyedTime[0] : "CAST(DATEADD(MILLISECOND, BITAND(d." + quote(Catalog.KEY) + ", "
-                + (Catalog.KEY_TIME_LIMIT - 1) + "), TIMESTAMP '1970-01-01 00:00:00') AS TIMESTAMP(9)) AS " + quote(Catalog.TIME));
-        sb.append(" FROM ").append(series).append(" s JOIN ").append(t.pointsTable()).append(" d ON d.")
+                + (Catalog.KEY_TIME_LIMIT - 1) + "), TIMESTAMP '1970-01-01 00:00:00') AS TIMESTAMP(9)) AS " + quote(Catalog.TIME), stored);
+        sb.append(tail).append(" FROM ").append(series).append(" s JOIN ").append(t.pointsTable()).append(" d ON d.")
                 .append(quote(Catalog.KEY)).append(" >= ").append(fromKey)
                 .append(" AND d.").append(quote(Catalog.KEY)).append(" <= ").append(toKey)
                 .append(" UNION ALL SELECT ");
-        appendColumns(sb, cols, keyedTime != null ? keyedTime[1] : "d." + quote(Catalog.TIME) + " AS " + quote(Catalog.TIME));
-        return sb;
+        appendColumns(sb, cols, keyedTime != null ? keyedTime[1] : "d." + quote(Catalog.TIME) + " AS " + quote(Catalog.TIME), stored);
+        return sb.append(tail);
     }
 
-    /** The visible columns from series {@code s} and samples or points {@code d}, the time as {@code time} gives it. */
-    private static void appendColumns(StringBuilder sb, List<String[]> cols, String time) {
+    /**
+     * The visible columns from series {@code s}, the time as {@code time} gives it and each value column as
+     * {@code value} gives it for its type (null: a NULL of the column's type).
+     */
+    private static void appendColumns(StringBuilder sb, List<String[]> cols, String time,
+                                      java.util.function.Function<MeasureValueType, String> value) {
         for (int i = 0; i < cols.size(); i++) {
             String name = cols.get(i)[0];
             sb.append(i == 0 ? "" : ", ");
             if (name.equals(Catalog.TIME)) {
                 sb.append(time);
             } else if (name.startsWith("measure_value::")) {
-                sb.append("d.").append(quote(Catalog.storageColumn(MeasureValueType.fromValue(cols.get(i)[1].toUpperCase(java.util.Locale.ROOT)))))
-                        .append(" AS ").append(quote(name));
+                MeasureValueType type = MeasureValueType.fromValue(cols.get(i)[1].toUpperCase(java.util.Locale.ROOT));
+                String v = value.apply(type);
+                sb.append(v != null ? v : "CAST(NULL AS " + Catalog.sqlType(type) + ")").append(" AS ").append(quote(name));
             } else {
                 sb.append("s.").append(quote(name));
             }
@@ -464,7 +556,9 @@ final class H2Store implements AutoCloseable {
     /**
      * Stores records that passed the stateless rules, applying Timestream's duplicate and version rules
      * against stored data, in one transaction. A record newer than its series' last sample is appended without
-     * a lookup. The caller holds the table's read lock and has added all needed columns.
+     * a lookup: a DOUBLE of the default version at a whole millisecond to the series' head (see
+     * {@link Catalog.SeriesState}), which becomes a block once full, others to the points or samples table. The
+     * caller holds the table's read lock and has added all needed columns.
      */
     StoreResult store(TableMeta t, List<TimestreamRules.ValidRecord> records) throws SQLException {
         List<SeriesState> states = series(t, records);
@@ -478,14 +572,37 @@ final class H2Store implements AutoCloseable {
             int c = Long.compare(a.series.id(), b.series.id());
             return c != 0 ? c : Long.compare(a.record.timeNanos(), b.record.timeNanos());
         });
+        t.heads.lock();
+        try {
+            return storeLocked(t, entries);
+        } finally {
+            t.heads.unlock();
+        }
+    }
+
+    /** Whether a record can be kept in a block: a DOUBLE of the default version with a key. */
+    private static boolean blockable(Entry e) {
+        return e.key >= 0 && e.record.type() == MeasureValueType.DOUBLE && e.record.version() == TimestreamRules.DEFAULT_VERSION;
+    }
+
+    /** The write-log segment appends go to now; 0 without a log. */
+    private volatile java.util.function.LongSupplier segment = () -> 0;
+
+    void segment(java.util.function.LongSupplier current) {
+        this.segment = current;
+    }
+
+    private StoreResult storeLocked(TableMeta t, List<Entry> entries) throws SQLException {
         SQLException last = null;
         for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
             Connection c = borrow();
             try {
                 SampleStatements points = new SampleStatements(c, true, t);
                 SampleStatements samples = new SampleStatements(c, false, t);
+                BlockStatements blocks = new BlockStatements(c, t);
                 c.setAutoCommit(false);
                 List<RejectedRecord> rejected = new ArrayList<>();
+                Map<SeriesState, HeadChange> heads = new LinkedHashMap<>();
                 int ingested = 0;
                 for (Entry e : entries) {
                     TimestreamRules.ValidRecord r = e.record;
@@ -496,18 +613,45 @@ final class H2Store implements AutoCloseable {
                     }
                     // after a conflict the fast path is off: another writer may have appended the same key
                     if (attempt == 0 && r.timeNanos() > s.lastNanos()) {
-                        target.insert(e);
+                        if (blockable(e)) {
+                            heads.computeIfAbsent(s, HeadChange::new).appends.add(e);
+                        } else {
+                            target.insert(e);
+                        }
                         ingested++;
                         continue;
                     }
-                    StoredSample existing = target.find(e);
+                    StoredSample existing = null;
+                    BlockHit hit = null;
+                    boolean inHead = false;
+                    if (e.key >= 0) {
+                        long millis = r.timeNanos() / 1_000_000L;
+                        int i = s.headIndex(millis);
+                        if (i >= 0) {
+                            existing = new StoredSample(Double.longBitsToDouble(s.headBits[i]), TimestreamRules.DEFAULT_VERSION);
+                            inHead = true;
+                        } else if ((hit = blocks.find(s, millis)) != null) {
+                            existing = new StoredSample(Double.longBitsToDouble(hit.bits[hit.index]), TimestreamRules.DEFAULT_VERSION);
+                        }
+                    }
+                    if (existing == null) {
+                        existing = target.find(e);
+                    }
                     if (existing == null) {
                         target.insert(e);
                         ingested++;
                     } else if (Objects.equals(existing.value(), r.value()) && r.version() <= existing.version()) {
                         ingested++; // identical record: Timestream accepts it again without change
                     } else if (r.version() > existing.version()) {
-                        target.update(e);
+                        if (inHead) {
+                            heads.computeIfAbsent(s, HeadChange::new).removals.add(r.timeNanos() / 1_000_000L);
+                            target.insert(e);
+                        } else if (hit != null) {
+                            blocks.remove(s, hit);
+                            target.insert(e);
+                        } else {
+                            target.update(e);
+                        }
                         ingested++;
                     } else {
                         rejected.add(TimestreamRules.rejection(r.index(),
@@ -517,6 +661,9 @@ final class H2Store implements AutoCloseable {
                                 existing.version()));
                     }
                 }
+                for (HeadChange h : heads.values()) {
+                    h.plan(blocks);
+                }
                 points.flush();
                 samples.flush();
                 // an over-estimate of a series' last time is safe (the next write just looks up), so advance first
@@ -524,6 +671,11 @@ final class H2Store implements AutoCloseable {
                     e.series.advance(e.record.timeNanos());
                 }
                 c.commit();
+                long pin = segment.getAsLong();
+                long now = System.currentTimeMillis();
+                for (HeadChange h : heads.values()) {
+                    t.headSamples.addAndGet(h.apply(pin, now));
+                }
                 return new StoreResult(ingested, rejected);
             } catch (SQLException e) {
                 if (!isContention(e)) {
@@ -547,6 +699,332 @@ final class H2Store implements AutoCloseable {
         }
         throw last != null ? last : new SQLException("interrupted while writing");
     }
+
+    /**
+     * What one call does to a series' head: samples appended and samples removed (superseded by a higher version,
+     * now in the points table). {@link #plan} writes the blocks that fill up in the call's transaction;
+     * {@link #apply} changes the head in memory once that transaction committed.
+     */
+    private static final class HeadChange {
+        final SeriesState series;
+        final List<Entry> appends = new ArrayList<>();
+        final Set<Long> removals = new HashSet<>();
+        /** The head after the call, when it is not the head plus the appends; null until planned. */
+        long[] millis;
+        long[] bits;
+        int size;
+        long lastBlockKey = -1;
+        int lastBlockCount;
+
+        HeadChange(SeriesState series) {
+            this.series = series;
+        }
+
+        void plan(BlockStatements blocks) throws SQLException {
+            SeriesState s = series;
+            int k = appends.size();
+            if (removals.isEmpty() && (k == 0 || (s.headSize + k <= SampleBlock.MAX_SAMPLES
+                    && millisOf(appends.get(k - 1)) - (s.headSize > 0 ? s.headMillis[0] : millisOf(appends.get(0))) < SampleBlock.SPAN_MILLIS))) {
+                return; // the appends fit the head
+            }
+            int total = s.headSize + k;
+            long[] m = new long[total];
+            long[] b = new long[total];
+            int n = 0;
+            for (int i = 0; i < s.headSize; i++) {
+                if (!removals.contains(s.headMillis[i])) {
+                    m[n] = s.headMillis[i];
+                    b[n++] = s.headBits[i];
+                }
+            }
+            for (Entry e : appends) {
+                m[n] = millisOf(e);
+                b[n++] = Double.doubleToRawLongBits((Double) e.record.value());
+            }
+            int start = 0;
+            for (int j = 1; j < n; j++) {
+                if (j - start == SampleBlock.MAX_SAMPLES || m[j] - m[start] >= SampleBlock.SPAN_MILLIS) {
+                    lastBlockKey = blocks.insert(s, m, b, start, j - start);
+                    lastBlockCount = j - start;
+                    start = j;
+                }
+            }
+            millis = java.util.Arrays.copyOfRange(m, start, Math.max(start + SampleBlock.MAX_SAMPLES, n));
+            bits = java.util.Arrays.copyOfRange(b, start, Math.max(start + SampleBlock.MAX_SAMPLES, n));
+            size = n - start;
+        }
+
+        /** Changes the head; returns the change in its number of samples. */
+        int apply(long pin, long nowMillis) {
+            SeriesState s = series;
+            int before = s.headSize;
+            boolean fresh;
+            if (millis == null) {
+                fresh = before == 0 && !appends.isEmpty();
+                for (Entry e : appends) {
+                    s.headAppend(millisOf(e), Double.doubleToRawLongBits((Double) e.record.value()));
+                }
+            } else {
+                // a new head starts with this call's appends unless it kept some of the old head's samples
+                fresh = before == 0 || lastBlockKey >= 0;
+                s.headMillis = millis;
+                s.headBits = bits;
+                s.headSize = size;
+                if (lastBlockKey >= 0) {
+                    s.lastBlockKey = lastBlockKey;
+                    s.lastBlockCount = lastBlockCount;
+                }
+            }
+            if (fresh && s.headSize > 0) {
+                s.headPin = pin;
+                s.headSinceMillis = nowMillis;
+            }
+            return s.headSize - before;
+        }
+    }
+
+    private static long millisOf(Entry e) {
+        return e.record.timeNanos() / 1_000_000L;
+    }
+
+    /** A block of a series holding a time: its key, its samples and the index of that time. */
+    private record BlockHit(long key, long[] millis, long[] bits, int count, int index) {
+    }
+
+    /** The write path's statements on a table's blocks table. */
+    private final class BlockStatements {
+        private final Connection connection;
+        private final TableMeta table;
+
+        BlockStatements(Connection connection, TableMeta table) {
+            this.connection = connection;
+            this.table = table;
+        }
+
+        /** The block of a series holding a millisecond, or null. */
+        BlockHit find(SeriesState s, long millis) throws SQLException {
+            PreparedStatement ps = prepare(connection, "SELECT " + quote(Catalog.KEY) + ", " + quote(Catalog.BLOCK_LAST) + ", "
+                    + quote(Catalog.BLOCK_DATA) + " FROM " + table.blocksTable() + " WHERE " + quote(Catalog.KEY) + " <= ? AND "
+                    + quote(Catalog.KEY) + " >= ? ORDER BY " + quote(Catalog.KEY) + " DESC LIMIT 1");
+            long base = s.id() << Catalog.KEY_TIME_BITS;
+            ps.setLong(1, base | millis);
+            ps.setLong(2, base | Math.max(0, millis - SampleBlock.SPAN_MILLIS + 1));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getLong(2) < millis) {
+                    return null;
+                }
+                long[] m = new long[SampleBlock.MAX_SAMPLES];
+                long[] b = new long[SampleBlock.MAX_SAMPLES];
+                int n = SampleBlock.decode(rs.getBytes(3), m, b);
+                int i = java.util.Arrays.binarySearch(m, 0, n, millis);
+                return i < 0 ? null : new BlockHit(rs.getLong(1), m, b, n, i);
+            }
+        }
+
+        /** Writes a block of samples {@code [from, from + n)}; returns its key. */
+        long insert(SeriesState s, long[] millis, long[] bits, int from, int n) throws SQLException {
+            PreparedStatement ps = prepare(connection, "INSERT INTO " + table.blocksTable() + " VALUES (?, ?, ?, ?)");
+            long key = (s.id() << Catalog.KEY_TIME_BITS) | millis[from];
+            ps.setLong(1, key);
+            ps.setLong(2, millis[from + n - 1]);
+            ps.setInt(3, n);
+            ps.setBytes(4, SampleBlock.encode(millis, bits, from, n));
+            ps.executeUpdate();
+            return key;
+        }
+
+        void delete(long key) throws SQLException {
+            PreparedStatement ps = prepare(connection, "DELETE FROM " + table.blocksTable() + " WHERE " + quote(Catalog.KEY) + " = ?");
+            ps.setLong(1, key);
+            ps.executeUpdate();
+        }
+
+        /** Rewrites a block without one of its samples. */
+        void remove(SeriesState s, BlockHit hit) throws SQLException {
+            delete(hit.key);
+            long[] m = new long[hit.count - 1];
+            long[] b = new long[hit.count - 1];
+            for (int i = 0, j = 0; i < hit.count; i++) {
+                if (i != hit.index) {
+                    m[j] = hit.millis[i];
+                    b[j++] = hit.bits[i];
+                }
+            }
+            if (m.length > 0) {
+                insert(s, m, b, 0, m.length);
+            }
+            s.lastBlockKey = -1; // no merging into it: it may have changed
+        }
+
+        /**
+         * Writes a head as a block, merged into the series' newest block when this process wrote that one, it has
+         * room and the span allows; returns the key and the number of samples of the block written.
+         */
+        long[] flush(SeriesState s) throws SQLException {
+            int n = s.headSize;
+            if (s.lastBlockKey >= 0 && s.lastBlockCount + n <= SampleBlock.MAX_SAMPLES
+                    && s.headMillis[n - 1] - (s.lastBlockKey & (Catalog.KEY_TIME_LIMIT - 1)) < SampleBlock.SPAN_MILLIS) {
+                PreparedStatement ps = prepare(connection, "SELECT " + quote(Catalog.BLOCK_DATA) + " FROM " + table.blocksTable()
+                        + " WHERE " + quote(Catalog.KEY) + " = ?");
+                ps.setLong(1, s.lastBlockKey);
+                byte[] old = null;
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        old = rs.getBytes(1);
+                    }
+                }
+                if (old != null && SampleBlock.count(old) == s.lastBlockCount) {
+                    long[] m = new long[SampleBlock.MAX_SAMPLES];
+                    long[] b = new long[SampleBlock.MAX_SAMPLES];
+                    int had = SampleBlock.decode(old, m, b);
+                    System.arraycopy(s.headMillis, 0, m, had, n);
+                    System.arraycopy(s.headBits, 0, b, had, n);
+                    delete(s.lastBlockKey);
+                    return new long[] {insert(s, m, b, 0, had + n), had + n};
+                }
+            }
+            return new long[] {insert(s, s.headMillis, s.headBits, 0, n), n};
+        }
+    }
+
+    /**
+     * Writes the heads of a table's series that {@code which} picks as blocks, in one transaction; returns the
+     * number of samples moved. Takes the table's heads lock.
+     */
+    long flushHeads(TableMeta t, java.util.function.Predicate<SeriesState> which) throws SQLException {
+        if (t.headSamples.get() == 0) {
+            return 0;
+        }
+        t.heads.lock();
+        try {
+            List<SeriesState> picked = new ArrayList<>();
+            for (SeriesState s : t.series.values()) {
+                if (s.headSize > 0 && which.test(s)) {
+                    picked.add(s);
+                }
+            }
+            if (picked.isEmpty()) {
+                return 0;
+            }
+            picked.sort((a, b) -> Long.compare(a.id(), b.id()));
+            Connection c = borrow();
+            long[][] written = new long[picked.size()][];
+            try {
+                c.setAutoCommit(false);
+                BlockStatements blocks = new BlockStatements(c, t);
+                for (int i = 0; i < picked.size(); i++) {
+                    written[i] = blocks.flush(picked.get(i));
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // released below; the pool discards broken connections
+                }
+                throw e;
+            } finally {
+                release(c);
+            }
+            long moved = 0;
+            for (int i = 0; i < picked.size(); i++) {
+                SeriesState s = picked.get(i);
+                moved += s.headSize;
+                s.lastBlockKey = written[i][0];
+                s.lastBlockCount = (int) written[i][1];
+                s.headSize = 0;
+            }
+            t.headSamples.addAndGet(-moved);
+            return moved;
+        } finally {
+            t.heads.unlock();
+        }
+    }
+
+    /** Writes every head of every table as blocks. */
+    void flushAllHeads() throws SQLException {
+        for (DatabaseMeta db : catalog.databases.values()) {
+            for (TableMeta t : db.tables.values()) {
+                flushHeads(t, s -> true);
+            }
+        }
+    }
+
+    /** Samples in heads, over all tables. */
+    long headSamples() {
+        long n = 0;
+        for (DatabaseMeta db : catalog.databases.values()) {
+            for (TableMeta t : db.tables.values()) {
+                n += t.headSamples.get();
+            }
+        }
+        return n;
+    }
+
+    /** The oldest write-log segment a head's sample is in, or {@code Long.MAX_VALUE}. */
+    long oldestHeadPin() {
+        long min = Long.MAX_VALUE;
+        for (DatabaseMeta db : catalog.databases.values()) {
+            for (TableMeta t : db.tables.values()) {
+                if (t.headSamples.get() == 0) {
+                    continue;
+                }
+                t.heads.lock();
+                try {
+                    for (SeriesState s : t.series.values()) {
+                        if (s.headSize > 0) {
+                            min = Math.min(min, s.headPin);
+                        }
+                    }
+                } finally {
+                    t.heads.unlock();
+                }
+            }
+        }
+        return min;
+    }
+
+    /**
+     * The heads of the tables' series, by table and series id: copies taken under the tables' heads locks (in a
+     * fixed order), with {@code whileLocked} run under them too, given the copies: a read starts its statement
+     * there, so that no head moves into a block between the copy and the statement's snapshot.
+     */
+    Map<TableMeta, Map<Long, long[][]>> copyHeads(java.util.Collection<TableMeta> tables,
+                                                  SqlConsumer<Map<TableMeta, Map<Long, long[][]>>> whileLocked) throws SQLException {
+        List<TableMeta> sorted = new ArrayList<>(tables);
+        sorted.sort(java.util.Comparator.comparing((TableMeta m) -> m.database).thenComparing(m -> m.name));
+        List<TableMeta> locked = new ArrayList<>();
+        try {
+            Map<TableMeta, Map<Long, long[][]>> out = new java.util.HashMap<>();
+            for (TableMeta t : sorted) {
+                t.heads.lock();
+                locked.add(t);
+                Map<Long, long[][]> copies = new java.util.HashMap<>();
+                if (t.headSamples.get() > 0) {
+                    for (SeriesState s : t.series.values()) {
+                        if (s.headSize > 0) {
+                            copies.put(s.id(), new long[][] {java.util.Arrays.copyOf(s.headMillis, s.headSize),
+                                java.util.Arrays.copyOf(s.headBits, s.headSize)});
+                        }
+                    }
+                }
+                out.put(t, copies);
+            }
+            whileLocked.accept(out);
+            return out;
+        } finally {
+            for (TableMeta t : locked) {
+                t.heads.unlock();
+            }
+        }
+    }
+
+    /** A step that may fail with an SQLException. */
+    interface SqlConsumer<T> {
+        void accept(T value) throws SQLException;
+    }
+
+
 
     /** A stored sample's value and version. */
     private record StoredSample(Object value, long version) {
@@ -732,6 +1210,18 @@ final class H2Store implements AutoCloseable {
                     }
                 }
             }
+            // a series' blocks follow each other in time: the one of the highest key holds its latest block sample
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + quote(Catalog.BLOCK_LAST) + " FROM " + t.blocksTable()
+                    + " WHERE " + quote(Catalog.KEY) + " >= ? AND " + quote(Catalog.KEY) + " < ? ORDER BY " + quote(Catalog.KEY)
+                    + " DESC LIMIT 1")) {
+                ps.setLong(1, seriesId << Catalog.KEY_TIME_BITS);
+                ps.setLong(2, (seriesId + 1) << Catalog.KEY_TIME_BITS);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        last = Math.max(last, rs.getLong(1) * 1_000_000L);
+                    }
+                }
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + quote(Catalog.TIME) + ") FROM " + t.samplesTable()
                 + " WHERE " + quote(Catalog.SERIES_ID) + " = ?")) {
@@ -788,6 +1278,97 @@ final class H2Store implements AutoCloseable {
                 } finally {
                     release(c);
                 }
+                deleted += deleteBlocksBefore(t, cutoffMillis);
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes the block and head samples of a table older than the millisecond {@code cutoffMillis}: whole blocks,
+     * and the one holding the cutoff rewritten without its older samples; a few hundred series per transaction,
+     * each under the table's heads lock.
+     */
+    private long deleteBlocksBefore(TableMeta t, long cutoffMillis) throws SQLException {
+        List<SeriesState> all = new ArrayList<>();
+        for (SeriesState s : t.series.values()) {
+            if (s.id() < Catalog.KEY_SERIES_LIMIT) {
+                all.add(s);
+            }
+        }
+        long deleted = 0;
+        for (int from = 0; from < all.size(); from += 256) {
+            t.heads.lock();
+            Connection c = borrow();
+            try {
+                c.setAutoCommit(false);
+                BlockStatements blocks = new BlockStatements(c, t);
+                PreparedStatement old = prepare(c, "SELECT " + quote(Catalog.KEY) + ", " + quote(Catalog.BLOCK_LAST) + ", "
+                        + quote(Catalog.BLOCK_COUNT) + ", " + quote(Catalog.BLOCK_DATA) + " FROM " + t.blocksTable() + " WHERE "
+                        + quote(Catalog.KEY) + " >= ? AND " + quote(Catalog.KEY) + " < ?");
+                List<Integer> headDrops = new ArrayList<>();
+                for (SeriesState s : all.subList(from, Math.min(all.size(), from + 256))) {
+                    long base = s.id() << Catalog.KEY_TIME_BITS;
+                    old.setLong(1, base);
+                    old.setLong(2, base + cutoffMillis);
+                    List<long[]> whole = new ArrayList<>();
+                    byte[] straddling = null;
+                    long straddlingKey = 0;
+                    try (ResultSet rs = old.executeQuery()) {
+                        while (rs.next()) {
+                            if (rs.getLong(2) < cutoffMillis) {
+                                whole.add(new long[] {rs.getLong(1), rs.getInt(3)});
+                            } else {
+                                straddlingKey = rs.getLong(1);
+                                straddling = rs.getBytes(4);
+                            }
+                        }
+                    }
+                    for (long[] w : whole) {
+                        blocks.delete(w[0]);
+                        deleted += w[1];
+                    }
+                    if (straddling != null) {
+                        long[] m = new long[SampleBlock.MAX_SAMPLES];
+                        long[] b = new long[SampleBlock.MAX_SAMPLES];
+                        int n = SampleBlock.decode(straddling, m, b);
+                        int keep = 0;
+                        while (m[keep] < cutoffMillis) {
+                            keep++;
+                        }
+                        blocks.delete(straddlingKey);
+                        blocks.insert(s, m, b, keep, n - keep);
+                        deleted += keep;
+                    }
+                    if (!whole.isEmpty() || straddling != null) {
+                        s.lastBlockKey = -1;
+                    }
+                    int drop = 0;
+                    while (drop < s.headSize && s.headMillis[drop] < cutoffMillis) {
+                        drop++;
+                    }
+                    headDrops.add(drop);
+                }
+                c.commit();
+                int i = 0;
+                for (SeriesState s : all.subList(from, Math.min(all.size(), from + 256))) {
+                    int drop = headDrops.get(i++);
+                    if (drop > 0) {
+                        s.headDrop(drop);
+                        t.headSamples.addAndGet(-drop);
+                        deleted += drop;
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // released below; the pool discards broken connections
+                }
+                throw e;
+            } finally {
+                release(c);
+                t.heads.unlock();
             }
         }
         return deleted;
@@ -917,6 +1498,14 @@ final class H2Store implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        SQLException unflushed = null;
+        if (!closed) {
+            try {
+                flushAllHeads();
+            } catch (SQLException e) {
+                unflushed = e; // the write log keeps the heads' samples: the caller must not delete it
+            }
+        }
         closed = true;
         Connection c;
         prepared.clear();
@@ -932,6 +1521,9 @@ final class H2Store implements AutoCloseable {
             st.execute(persistent ? "SHUTDOWN COMPACT" : "SHUTDOWN");
         } finally {
             keeper.close();
+        }
+        if (unflushed != null) {
+            throw unflushed;
         }
     }
 

@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
 /**
  * Converts tables of earlier layouts on open: layout 1 (one {@code t$data} row per sample: series key text, time,
  * measure name, DOUBLE as text, version and every dimension again) into the series and samples tables of layout 2
- * ({@link #convert}), and layout 2 into layout 3 by moving the samples a key can hold into the points table
+ * ({@link #convert}), and layouts 2 and 3 into layout 4 by moving the samples a key can hold into the points table
+ * and adding the blocks table (layout 3 had the points table, and no blocks)
  * ({@link #toKeyed}). Either conversion cut short starts again at the next open and loses nothing.
  */
 final class LayoutConversion {
@@ -165,10 +166,12 @@ final class LayoutConversion {
     }
 
     /**
-     * Layout 2 to layout 3: moves every sample that fits a key (see {@link Catalog#key}) from the samples table
+     * Layouts 2 and 3 to layout 4: creates the points and blocks tables where missing, moves every sample that
+     * fits a key (see {@link Catalog#key}) from the samples table
      * into the points table, a range of series at a time, each range in one transaction (insert, then delete
-     * the same rows), then replaces the view and records layout 3 in the catalog. A conversion cut short leaves
-     * every sample in exactly one of the tables and the layout at 2, so the next open moves the rest.
+     * the same rows; layout 3 has none to move), then replaces the view and records layout 4 in the catalog. A
+     * conversion cut short leaves every sample in exactly one of the tables and the layout as it was, so the next
+     * open moves the rest.
      */
     static void toKeyed(Connection c, TableMeta t) throws SQLException {
         long start = System.nanoTime();

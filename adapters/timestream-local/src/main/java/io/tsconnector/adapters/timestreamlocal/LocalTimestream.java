@@ -42,6 +42,16 @@ public final class LocalTimestream implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean checkpointQueued = new java.util.concurrent.atomic.AtomicBoolean();
     /** How often the write log's older segments are made unneeded by a checkpoint. */
     static final long CHECKPOINT_EVERY_MILLIS = 10_000L;
+    /**
+     * A head (a series' newest samples, in memory until they fill a block) older than this is written as a block
+     * at the next checkpoint: the write log keeps every segment a head's sample is in, so this bounds the log of
+     * a series that stopped. Heads fill up before: a block spans at most {@link SampleBlock#SPAN_MILLIS}.
+     */
+    static final long HEAD_AGE_MILLIS = SampleBlock.SPAN_MILLIS;
+    /** Above this many bytes of write log, a checkpoint writes every head as a block, so the log (and a replay) stays short. */
+    static final long LOG_LIMIT_BYTES = 64L << 20;
+    /** Above this many samples in heads over all tables, a checkpoint writes every head as a block. */
+    static final long HEAD_LIMIT_SAMPLES = 2_000_000L;
 
     private static DiskGuard diskGuard(Path directory) {
         try {
@@ -111,6 +121,8 @@ public final class LocalTimestream implements AutoCloseable {
             long current = wal.sequence();
             long replayed = WriteLog.replay(dir, current, writes::replay);
             if (replayed > 0) {
+                // the segments replayed are deleted next: what they hold must be in H2, heads included
+                store.flushAllHeads();
                 store.checkpoint();
                 LOG.log(System.Logger.Level.INFO, "Local storage: applied " + replayed + " records from the write log of "
                         + dir + " (written before the last stop, which did not close the storage)");
@@ -125,6 +137,7 @@ public final class LocalTimestream implements AutoCloseable {
             String why = e instanceof IOException io ? reason(io) : firstLine(e.getMessage());
             throw new LocalStorageException("cannot apply the write log in " + dir + ": " + why, e);
         }
+        store.segment(wal::sequence);
         writes.log(wal);
         return wal;
     }
@@ -140,19 +153,31 @@ public final class LocalTimestream implements AutoCloseable {
     }
 
     /**
-     * Starts a new segment of the write log, has H2 write and sync everything committed, then deletes the older
-     * segments: everything they hold was committed before the new segment started.
+     * Starts a new segment of the write log, writes the heads that are old (or all of them, when the log or the
+     * heads grew past their limits) as blocks, has H2 write and sync everything committed, then deletes the older
+     * segments that no head's sample is in: everything else they hold was committed before the new segment started.
      */
     void checkpoint() throws IOException, SQLException {
         checkpointQueued.set(false);
-        if (writeLog.currentSegmentBytes() == 0 && checkpointed) {
+        boolean written = writeLog.currentSegmentBytes() > 0;
+        if (!written && checkpointed) {
             return; // nothing written since the last checkpoint
         }
         checkpointed = false;
-        long current = writeLog.rotate();
+        long current = written ? writeLog.rotate() : writeLog.sequence();
+        long now = System.currentTimeMillis();
+        boolean all = writeLog.totalBytes() > LOG_LIMIT_BYTES || store.headSamples() > HEAD_LIMIT_SAMPLES;
+        for (Catalog.DatabaseMeta db : store.catalog.databases.values()) {
+            for (Catalog.TableMeta t : db.tables.values()) {
+                store.flushHeads(t, s -> all || now - s.headSinceMillis >= HEAD_AGE_MILLIS);
+            }
+        }
+        // the heads are looked at before H2 syncs: a head that becomes a block after this look keeps its
+        // segments, a block written before it is synced
+        long keep = Math.min(current, store.oldestHeadPin());
         store.checkpoint();
-        writeLog.deleteBefore(current);
-        checkpointed = true;
+        writeLog.deleteBefore(keep);
+        checkpointed = keep == current;
     }
 
     /** Whether the last checkpoint left no older segment behind. */

@@ -93,6 +93,25 @@ final class QueryEngine {
         private QueryResponse lastPage;
         private List<TableMeta> tables = List.of();
         private int[] versions = new int[0];
+        /** Result set columns of a block to read out and of a series whose head to add; 0 for none. */
+        private int blockColumn;
+        private int headColumn;
+        /** The answer's columns of the time and of the DOUBLE measure. */
+        private int timeIndex = -1;
+        private int doubleIndex = -1;
+        private long fromMillis;
+        private long toMillis;
+        private Map<Long, long[][]> heads = Map.of();
+        /** Whether the connection's session was given the tables' heads (see {@link SqlFunctions#heads}). */
+        private boolean givenHeads;
+        /** The row of the block or head being read out, its samples and the next one. */
+        private String[] template;
+        private long[] expMillis;
+        private long[] expBits;
+        private long[] headMillis;
+        private long[] headBits;
+        private int expCount;
+        private int expPosition;
         /** Holds the chunks of the version the lazy result reads until the cursor closes. */
         private SnapshotPin pin;
         /** Closed by {@link #expireCursors} once past its deadline: its next page is the deadline's error. */
@@ -120,13 +139,39 @@ final class QueryEngine {
          * {@code keyedTime} (see {@link SqlTranslator.Translated}) the key column before {@code time} is no column
          * of the answer: a row's time is formatted from it when it is not null.
          */
-        void open(String h2Sql, boolean keyedTime) throws SQLException {
+        void open(SqlTranslator.Translated translated) throws SQLException {
+            String h2Sql = translated.sql();
+            boolean keyedTime = translated.keyedTime();
             connection = store.borrow();
             pin = SnapshotPin.pin(connection);
             statement = connection.createStatement();
             SqlFunctions.deadline(deadlineNanos);
             try {
-                rs = statement.executeQuery(h2Sql);
+                // one snapshot for the whole result: a lazy result of READ COMMITTED reads each row as it is now
+                connection.setAutoCommit(false);
+                connection.setTransactionIsolation(org.h2.engine.Constants.TRANSACTION_SNAPSHOT);
+                // the heads are copied and the snapshot taken under the tables' heads locks: no head moves into a
+                // block in between, so each sample is read once
+                if (keyedTime) {
+                    heads = store.copyHeads(List.of(translated.keyedTable()), copies -> rs = statement.executeQuery(h2Sql))
+                            .get(translated.keyedTable());
+                    fromMillis = translated.bounds().fromMillis();
+                    toMillis = translated.bounds().toMillis();
+                } else {
+                    store.copyHeads(translated.tables(), copies -> {
+                        Map<String, Map<Long, long[][]>> given = new java.util.HashMap<>();
+                        copies.forEach((t, h) -> {
+                            if (!h.isEmpty()) {
+                                given.put(SqlFunctions.headsKey(t.database, t.name), h);
+                            }
+                        });
+                        if (!given.isEmpty()) {
+                            SqlFunctions.giveHeads(connection, given);
+                            givenHeads = true;
+                        }
+                        rs = statement.executeQuery(h2Sql);
+                    });
+                }
                 ResultSetMetaData md = rs.getMetaData();
                 int n = md.getColumnCount();
                 keyColumn = 0;
@@ -134,6 +179,12 @@ final class QueryEngine {
                     if (Catalog.KEY.equals(md.getColumnLabel(i)) && Catalog.TIME.equals(md.getColumnLabel(i + 1))) {
                         keyColumn = i;
                     }
+                }
+                if (keyedTime && n >= 2 && Catalog.BLOCK_DATA.equals(md.getColumnLabel(n - 1))
+                        && Catalog.HEAD_SERIES.equals(md.getColumnLabel(n))) {
+                    blockColumn = n - 1;
+                    headColumn = n;
+                    n -= 2;
                 }
                 int shown = keyColumn == 0 ? n : n - 1;
                 types = new ScalarType[shown];
@@ -151,6 +202,12 @@ final class QueryEngine {
                         types[i] = ScalarType.DOUBLE;
                     }
                     cols.add(column(md.getColumnLabel(c), types[i]));
+                    if (c == keyColumn + 1 && keyColumn > 0) {
+                        timeIndex = i;
+                    }
+                    if (DOUBLE_COLUMN.equals(md.getColumnLabel(c))) {
+                        doubleIndex = i;
+                    }
                 }
                 columns = List.copyOf(cols);
                 pending = readRow();
@@ -163,6 +220,65 @@ final class QueryEngine {
             if (listed != null) {
                 return listed.hasNext() ? listed.next() : null;
             }
+            while (true) {
+                String[] row = expanded();
+                if (row != null) {
+                    return row;
+                }
+                row = readResultRow();
+                if (row == null || blockColumn == 0) {
+                    return row;
+                }
+                byte[] block = rs.getBytes(blockColumn);
+                long series = rs.getLong(headColumn);
+                boolean head = !rs.wasNull();
+                if (block != null) {
+                    if (expMillis == null || expMillis.length < SampleBlock.MAX_SAMPLES) {
+                        expMillis = new long[SampleBlock.MAX_SAMPLES];
+                        expBits = new long[SampleBlock.MAX_SAMPLES];
+                    }
+                    expCount = SampleBlock.decode(block, expMillis, expBits);
+                } else if (head) {
+                    long[][] h = heads.get(series);
+                    if (h == null) {
+                        continue;
+                    }
+                    // a head's arrays are a copy of its own: read in place
+                    expMillis = null;
+                    headMillis = h[0];
+                    headBits = h[1];
+                    expCount = h[0].length;
+                } else {
+                    return row;
+                }
+                expPosition = 0;
+                template = row;
+            }
+        }
+
+        /** The next sample of the block or head being read out, as a row; null when it has no more. */
+        private String[] expanded() {
+            while (template != null && expPosition < expCount) {
+                int i = expPosition++;
+                long millis = expMillis != null ? expMillis[i] : headMillis[i];
+                if (millis < fromMillis || millis > toMillis) {
+                    continue;
+                }
+                long bits = expMillis != null ? expBits[i] : headBits[i];
+                String[] row = template.clone();
+                row[timeIndex] = times.format(millis);
+                row[doubleIndex] = DoubleText.format(Double.longBitsToDouble(bits));
+                return row;
+            }
+            template = null;
+            if (expMillis == null) {
+                headMillis = null;
+                headBits = null;
+            }
+            return null;
+        }
+
+        private String[] readResultRow() throws SQLException {
             if (timedOut) {
                 throw new SqlFunctions.QueryTooExpensiveException("The query ran past its deadline of "
                         + queryTimeout.toSeconds() + " s and was cancelled");
@@ -291,6 +407,18 @@ final class QueryEngine {
                 // the connection is checked when it is released
             } finally {
                 statement = null;
+                if (connection != null) {
+                    if (givenHeads) {
+                        SqlFunctions.forgetHeads(connection);
+                        givenHeads = false;
+                    }
+                    try {
+                        connection.rollback();
+                        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    } catch (SQLException ignored) {
+                        // the pool discards a broken connection
+                    }
+                }
                 if (pin != null) {
                     pin.close();
                     pin = null;
@@ -462,7 +590,7 @@ final class QueryEngine {
         try {
             SqlTranslator.Translated translated = translateLocked(tokens, locks);
             cursor.readsFrom(translated.tables());
-            cursor.open(translated.sql(), translated.keyedTime());
+            cursor.open(translated);
             return cursor;
         } catch (SQLException | RuntimeException e) {
             cursor.close();

@@ -13,6 +13,62 @@ public final class SqlFunctions {
     static final String DOUBLE_FUNCTION = "ts_double";
     /** Alias of {@link #regexpLike}, which replaces H2's REGEXP_LIKE in translated SQL. */
     static final String REGEXP_FUNCTION = "ts_regexp_like";
+    /** A block's sample time in epoch milliseconds: {@code ts_block_time(block, i)} (see {@link SampleBlock}). */
+    static final String BLOCK_TIME_FUNCTION = "ts_block_time";
+    /** A block's sample value as IEEE 754 bits: {@code ts_block_value(block, i)}. */
+    static final String BLOCK_VALUE_FUNCTION = "ts_block_value";
+    /**
+     * Alias of {@link #heads}: {@code ts_heads('db', 'table')}, the samples of the table's heads (see
+     * {@link Catalog.SeriesState}) that the statement's session was given when it started, as rows of series id,
+     * epoch millisecond and value bits.
+     */
+    static final String HEADS_FUNCTION = "ts_heads";
+
+    /** The heads of each table (by {@link #headsKey}) given to a session for its statement. */
+    private static final java.util.Map<Object, java.util.Map<String, java.util.Map<Long, long[][]>>> SESSION_HEADS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String headsKey(String database, String table) {
+        return database + '\u0000' + table;
+    }
+
+    private static Object session(java.sql.Connection c) throws java.sql.SQLException {
+        return c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
+    }
+
+    /** Gives the statements of a connection's session these heads, until {@link #forgetHeads}. */
+    static void giveHeads(java.sql.Connection c, java.util.Map<String, java.util.Map<Long, long[][]>> heads) throws java.sql.SQLException {
+        SESSION_HEADS.put(session(c), heads);
+    }
+
+    static void forgetHeads(java.sql.Connection c) {
+        try {
+            SESSION_HEADS.remove(session(c));
+        } catch (java.sql.SQLException | RuntimeException ignored) {
+            // a closed connection has no session left to forget
+        }
+    }
+
+    public static java.sql.ResultSet heads(java.sql.Connection c, String database, String table) throws java.sql.SQLException {
+        org.h2.tools.SimpleResultSet rs = new org.h2.tools.SimpleResultSet();
+        rs.addColumn("ts_id", java.sql.Types.BIGINT, 19, 0);
+        rs.addColumn("ts_ms", java.sql.Types.BIGINT, 19, 0);
+        rs.addColumn("ts_bits", java.sql.Types.BIGINT, 19, 0);
+        if (c.getMetaData().getURL().startsWith("jdbc:columnlist:")) {
+            return rs;
+        }
+        java.util.Map<String, java.util.Map<Long, long[][]>> given = SESSION_HEADS.get(session(c));
+        java.util.Map<Long, long[][]> heads = given == null ? null : given.get(headsKey(database, table));
+        if (heads != null) {
+            for (java.util.Map.Entry<Long, long[][]> e : heads.entrySet()) {
+                long[][] h = e.getValue();
+                for (int i = 0; i < h[0].length; i++) {
+                    rs.addRow(e.getKey(), h[0][i], h[1][i]);
+                }
+            }
+        }
+        return rs;
+    }
     /** Steps (characters read) one evaluation by Java's matcher on one value may take before it is refused. */
     static final long MAX_REGEX_STEPS = 20_000_000L;
     private static final int PATTERN_CACHE = 256;
@@ -49,6 +105,14 @@ public final class SqlFunctions {
     }
 
     /** A stored DOUBLE measure value: the IEEE 754 bits kept in the samples table. */
+    public static Long blockTime(byte[] block, int i) {
+        return block == null ? null : SampleBlock.millisAt(block, i);
+    }
+
+    public static Long blockValue(byte[] block, int i) {
+        return block == null ? null : SampleBlock.bitsAt(block, i);
+    }
+
     public static Double bitsToDouble(Long bits) {
         return bits == null ? null : Double.longBitsToDouble(bits);
     }

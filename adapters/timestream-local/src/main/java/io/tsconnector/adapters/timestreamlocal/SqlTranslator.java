@@ -39,9 +39,11 @@ final class SqlTranslator {
 
     /**
      * A statement ready for H2, the tables it reads and their schema versions it was translated on; with
-     * {@code keyedTime} its {@code time} is two columns, see {@link H2Store#viewQuery(TableMeta, TimeBounds, String, boolean)}.
+     * {@code keyedTime} its {@code time} is two columns and its rows carry blocks and heads of {@code keyedTable} to read
+     * out within {@code bounds}, see {@link H2Store#viewQuery(TableMeta, TimeBounds, String, boolean)}.
      */
-    record Translated(String sql, Set<TableMeta> tables, java.util.Map<TableMeta, Integer> versions, boolean keyedTime) {
+    record Translated(String sql, Set<TableMeta> tables, java.util.Map<TableMeta, Integer> versions, boolean keyedTime,
+                      TableMeta keyedTable, TimeBounds bounds) {
         /** Whether a table changed its schema since (the statement may lack a new dimension column). */
         boolean stale() {
             for (java.util.Map.Entry<TableMeta, Integer> e : versions.entrySet()) {
@@ -233,6 +235,7 @@ final class SqlTranslator {
             }
         }
         boolean keyedTime = false;
+        TableMeta keyedTable = null;
         TimeBounds bounds = pushdown != null ? pushdown.bounds() : prunable < 0 ? null : timeBounds(t, prunable + 3);
         StringBuilder out = new StringBuilder(t.size() * 8);
         // whether the tokens at the current parenthesis depth are a SELECT list
@@ -284,6 +287,7 @@ final class SqlTranslator {
                         out.setLength(0);
                         out.append(H2Store.viewQuery(tm, pushdown.bounds(), pushdown.seriesWhere(), true));
                         keyedTime = true;
+                        keyedTable = tm;
                     } else if (i == prunable && pushdown != null) {
                         append(out, "(" + H2Store.viewQuery(tm, pushdown.bounds(), pushdown.seriesWhere(), false) + ") " + Catalog.quote(tm.name));
                     } else if (i == prunable && bounds != null) {
@@ -304,7 +308,7 @@ final class SqlTranslator {
             // another reference to a table (a join, a subquery) may read other times: translate without bounds
             return translate(tokens, catalog, Plan.PLAIN);
         }
-        return new Translated(out.toString(), tables, versions, keyedTime);
+        return new Translated(out.toString(), tables, versions, keyedTime, keyedTable, keyedTime ? pushdown.bounds() : null);
     }
 
     /** A token that is no table reference and no value column, in H2 SQL. */

@@ -170,6 +170,19 @@ final class WriteLog implements AutoCloseable {
         return position;
     }
 
+    /** Bytes of all the log's segments. */
+    long totalBytes() throws IOException {
+        long n = 0;
+        for (long s : segments(directory)) {
+            try {
+                n += Files.size(segment(directory, s));
+            } catch (NoSuchFileException ignored) {
+                // deleted meanwhile
+            }
+        }
+        return n;
+    }
+
     /** Deletes the segments older than {@code seq}. */
     void deleteBefore(long seq) throws IOException {
         for (long s : segments(directory)) {

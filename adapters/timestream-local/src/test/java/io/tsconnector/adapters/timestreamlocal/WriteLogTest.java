@@ -144,7 +144,8 @@ class WriteLogTest {
     void checkpointDeletesTheSegmentsH2HasWritten() throws Exception {
         Path data = dir.resolve("checkpoint");
         try (LocalTimestream ts = LocalTimestream.open(data.toString(), true)) {
-            ts.writeClient().writeRecords(write("db", "t", rec("up", 1.0, 1000, "job", "a")));
+            ts.writeClient().writeRecords(write("db", "t", rec("n", 1, 1000, "job", "a").toBuilder()
+                    .measureValueType(MeasureValueType.BIGINT).measureValue("1").build()));
             List<Long> before = WriteLog.segments(data);
             assertEquals(1, before.size());
             assertTrue(Files.size(WriteLog.segment(data, before.get(0))) > 0, "the call is in the log");
@@ -155,6 +156,22 @@ class WriteLogTest {
             assertEquals(0, Files.size(WriteLog.segment(data, after.get(0))));
             ts.checkpoint(); // nothing new: no new segment
             assertEquals(after, WriteLog.segments(data));
+
+            // a DOUBLE sample waits in its series' head (memory) until a block is full: its segment stays
+            long s2 = after.get(0);
+            ts.writeClient().writeRecords(write("db", "t", rec("up", 1.0, 1000, "job", "a")));
+            ts.checkpoint();
+            assertEquals(List.of(s2, s2 + 1), WriteLog.segments(data));
+            // 128 more fill a block; the one left over is in the segment current now
+            List<Record> more = new ArrayList<>();
+            for (int i = 1; i <= SampleBlock.MAX_SAMPLES; i++) {
+                more.add(rec("up", i, 1000 + i * 1000L, "job", "a"));
+            }
+            ts.writeClient().writeRecords(write("db", "t", more.subList(0, 100)));
+            ts.writeClient().writeRecords(write("db", "t", more.subList(100, more.size())));
+            ts.checkpoint();
+            assertEquals(List.of(s2 + 1, s2 + 2), WriteLog.segments(data), "the segments before the head's sample are deleted");
+            assertEquals(List.of(List.of("129")), queryAll(ts.queryClient(), "SELECT count(*) FROM \"db\".\"t\" WHERE measure_name = 'up'"));
         }
     }
 
