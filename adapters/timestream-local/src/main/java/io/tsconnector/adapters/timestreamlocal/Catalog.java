@@ -114,6 +114,8 @@ final class Catalog {
         SeriesState(long id, long lastNanos) {
             this.id = id;
             this.lastNanos = new java.util.concurrent.atomic.AtomicLong(lastNanos);
+            this.outsideLastNanos = lastNanos == UNKNOWN ? UNKNOWN : Long.MIN_VALUE;
+            this.blockLastMillis = lastNanos == UNKNOWN ? UNKNOWN : Long.MIN_VALUE;
         }
 
         long id() {
@@ -140,6 +142,13 @@ final class Catalog {
         long headPin;
         /** Wall clock when the head's oldest sample was appended. */
         long headSinceMillis;
+        /**
+         * Latest time of the series' samples in the points and samples tables, and latest millisecond of its
+         * blocks ({@link #UNKNOWN} until looked up after a restart; over-estimates are safe): a DOUBLE sample of
+         * the default version newer than both and not in the head is in no table, and goes to the head.
+         */
+        long outsideLastNanos;
+        long blockLastMillis;
         /** Key, first time and count of the series' newest block written by this process, for merging a partial one; -1 unknown. */
         long lastBlockKey = -1;
         int lastBlockCount;

@@ -609,15 +609,20 @@ final class H2Store implements AutoCloseable {
                     SeriesState s = e.series;
                     SampleStatements target = e.key >= 0 ? points : samples;
                     if (s.lastNanos() == SeriesState.UNKNOWN) {
-                        s.advance(lastTime(c, t, s.id()));
+                        lookUp(c, t, s);
                     }
-                    // after a conflict the fast path is off: another writer may have appended the same key
-                    if (attempt == 0 && r.timeNanos() > s.lastNanos()) {
-                        if (blockable(e)) {
-                            heads.computeIfAbsent(s, HeadChange::new).appends.add(e);
-                        } else {
-                            target.insert(e);
-                        }
+                    // after a conflict the fast paths are off: another writer may have appended the same key.
+                    // A block sample newer than everything outside the head and not in it is new: it joins the head,
+                    // also when calls of one request are stored out of order
+                    if (attempt == 0 && blockable(e) && r.timeNanos() > s.outsideLastNanos && millisOf(e) > s.blockLastMillis
+                            && s.headIndex(millisOf(e)) < 0) {
+                        heads.computeIfAbsent(s, HeadChange::new).appends.add(e);
+                        ingested++;
+                        continue;
+                    }
+                    if (attempt == 0 && r.timeNanos() > s.lastNanos() && !blockable(e)) {
+                        stored(s, r.timeNanos());
+                        target.insert(e);
                         ingested++;
                         continue;
                     }
@@ -638,11 +643,13 @@ final class H2Store implements AutoCloseable {
                         existing = target.find(e);
                     }
                     if (existing == null) {
+                        stored(s, r.timeNanos());
                         target.insert(e);
                         ingested++;
                     } else if (Objects.equals(existing.value(), r.value()) && r.version() <= existing.version()) {
                         ingested++; // identical record: Timestream accepts it again without change
                     } else if (r.version() > existing.version()) {
+                        stored(s, r.timeNanos());
                         if (inHead) {
                             heads.computeIfAbsent(s, HeadChange::new).removals.add(r.timeNanos() / 1_000_000L);
                             target.insert(e);
@@ -720,34 +727,49 @@ final class H2Store implements AutoCloseable {
             this.series = series;
         }
 
+        /** Whether the head after the call keeps samples of the head before it (and so its write-log segment). */
+        boolean keepsOld;
+
         void plan(BlockStatements blocks) throws SQLException {
             SeriesState s = series;
             int k = appends.size();
-            if (removals.isEmpty() && (k == 0 || (s.headSize + k <= SampleBlock.MAX_SAMPLES
-                    && millisOf(appends.get(k - 1)) - (s.headSize > 0 ? s.headMillis[0] : millisOf(appends.get(0))) < SampleBlock.SPAN_MILLIS))) {
+            int h = s.headSize;
+            boolean ordered = k == 0 || h == 0 || millisOf(appends.get(0)) > s.headMillis[h - 1];
+            if (removals.isEmpty() && ordered && (k == 0 || (h + k <= SampleBlock.MAX_SAMPLES
+                    && millisOf(appends.get(k - 1)) - (h > 0 ? s.headMillis[0] : millisOf(appends.get(0))) < SampleBlock.SPAN_MILLIS))) {
                 return; // the appends fit the head
             }
-            int total = s.headSize + k;
+            // the head (without the samples removed) and the appends, merged in time order
+            int total = h + k;
             long[] m = new long[total];
             long[] b = new long[total];
+            boolean[] old = new boolean[total];
             int n = 0;
-            for (int i = 0; i < s.headSize; i++) {
-                if (!removals.contains(s.headMillis[i])) {
-                    m[n] = s.headMillis[i];
-                    b[n++] = s.headBits[i];
+            int j = 0;
+            for (int i = 0; i <= h; i++) {
+                long next = i < h ? s.headMillis[i] : Long.MAX_VALUE;
+                while (j < k && millisOf(appends.get(j)) < next) {
+                    Entry e = appends.get(j++);
+                    m[n] = millisOf(e);
+                    b[n++] = Double.doubleToRawLongBits((Double) e.record.value());
                 }
-            }
-            for (Entry e : appends) {
-                m[n] = millisOf(e);
-                b[n++] = Double.doubleToRawLongBits((Double) e.record.value());
+                if (i < h && !removals.contains(next)) {
+                    m[n] = next;
+                    b[n] = s.headBits[i];
+                    old[n++] = true;
+                }
             }
             int start = 0;
-            for (int j = 1; j < n; j++) {
-                if (j - start == SampleBlock.MAX_SAMPLES || m[j] - m[start] >= SampleBlock.SPAN_MILLIS) {
-                    lastBlockKey = blocks.insert(s, m, b, start, j - start);
-                    lastBlockCount = j - start;
-                    start = j;
+            for (int x = 1; x < n; x++) {
+                if (x - start == SampleBlock.MAX_SAMPLES || m[x] - m[start] >= SampleBlock.SPAN_MILLIS) {
+                    lastBlockKey = blocks.insert(s, m, b, start, x - start);
+                    s.blockLastMillis = Math.max(s.blockLastMillis, m[x - 1]);
+                    lastBlockCount = x - start;
+                    start = x;
                 }
+            }
+            for (int x = start; x < n; x++) {
+                keepsOld |= old[x];
             }
             millis = java.util.Arrays.copyOfRange(m, start, Math.max(start + SampleBlock.MAX_SAMPLES, n));
             bits = java.util.Arrays.copyOfRange(b, start, Math.max(start + SampleBlock.MAX_SAMPLES, n));
@@ -765,8 +787,8 @@ final class H2Store implements AutoCloseable {
                     s.headAppend(millisOf(e), Double.doubleToRawLongBits((Double) e.record.value()));
                 }
             } else {
-                // a new head starts with this call's appends unless it kept some of the old head's samples
-                fresh = before == 0 || lastBlockKey >= 0;
+                // a head that kept none of the old head's samples holds only this call's: its segment is the current one
+                fresh = !keepsOld;
                 s.headMillis = millis;
                 s.headBits = bits;
                 s.headSize = size;
@@ -930,6 +952,7 @@ final class H2Store implements AutoCloseable {
             for (int i = 0; i < picked.size(); i++) {
                 SeriesState s = picked.get(i);
                 moved += s.headSize;
+                s.blockLastMillis = Math.max(s.blockLastMillis, s.headMillis[s.headSize - 1]);
                 s.lastBlockKey = written[i][0];
                 s.lastBlockCount = (int) written[i][1];
                 s.headSize = 0;
@@ -1193,8 +1216,22 @@ final class H2Store implements AutoCloseable {
         return out;
     }
 
-    /** The latest stored sample time of a series, in either table. */
-    private static long lastTime(Connection c, TableMeta t, long seriesId) throws SQLException {
+    /** Marks a sample of a series stored in the points or samples table. */
+    private static void stored(SeriesState s, long timeNanos) {
+        s.outsideLastNanos = Math.max(s.outsideLastNanos, timeNanos);
+    }
+
+    /** Looks up the latest times of a series after a restart (see {@link SeriesState#outsideLastNanos}). */
+    private static void lookUp(Connection c, TableMeta t, SeriesState s) throws SQLException {
+        long[] last = lastTimes(c, t, s.id());
+        s.outsideLastNanos = last[0];
+        s.blockLastMillis = last[1];
+        s.advance(Math.max(last[0], last[1] == Long.MIN_VALUE ? Long.MIN_VALUE : last[1] * 1_000_000L));
+    }
+
+    /** The latest sample time of a series in the points and samples tables (nanoseconds), and in its blocks (milliseconds). */
+    private static long[] lastTimes(Connection c, TableMeta t, long seriesId) throws SQLException {
+        long blockLast = Long.MIN_VALUE;
         long last = Long.MIN_VALUE;
         if (seriesId < Catalog.KEY_SERIES_LIMIT) {
             try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + quote(Catalog.KEY) + ") FROM " + t.pointsTable()
@@ -1218,7 +1255,7 @@ final class H2Store implements AutoCloseable {
                 ps.setLong(2, (seriesId + 1) << Catalog.KEY_TIME_BITS);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        last = Math.max(last, rs.getLong(1) * 1_000_000L);
+                        blockLast = rs.getLong(1);
                     }
                 }
             }
@@ -1228,7 +1265,7 @@ final class H2Store implements AutoCloseable {
             ps.setLong(1, seriesId);
             try (ResultSet rs = ps.executeQuery()) {
                 LocalDateTime max = rs.next() ? rs.getObject(1, LocalDateTime.class) : null;
-                return max == null ? last : Math.max(last, SqlFunctions.toNanoseconds(max));
+                return new long[] {max == null ? last : Math.max(last, SqlFunctions.toNanoseconds(max)), blockLast};
             }
         }
     }

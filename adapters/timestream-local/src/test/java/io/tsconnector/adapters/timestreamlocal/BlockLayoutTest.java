@@ -72,7 +72,9 @@ class BlockLayoutTest {
                         time = last[s];
                     } else {
                         Long existing = m.floorKey(T0 + (long) (random.nextDouble() * (last[s] - T0 + 1)));
-                        time = existing != null && kind < 9 ? existing : T0 + 1 + random.nextInt(1_000_000);
+                        // kind 9: a time just before the newest, as calls of one request stored out of order bring
+                        time = existing != null && kind < 9 ? existing
+                                : kind == 9 ? Math.max(T0 + 1, last[s] - 1 - random.nextInt(60_000)) : T0 + 1 + random.nextInt(1_000_000);
                         Stored old = m.get(time);
                         if (old != null && kind == 7) {
                             value = old.value(); // identical again
@@ -135,6 +137,23 @@ class BlockLayoutTest {
             ts.close();
         }
         assertTrue(blockRows(data) > 10, "the samples are in blocks: " + blockRows(data));
+    }
+
+    @Test
+    void aSampleStoredBesideTheHeadStillDecidesDuplicates() throws Exception {
+        try (LocalTimestream ts = LocalTimestream.open(Records.memName(), true)) {
+            ts.writeClient().writeRecords(write("db", "t", rec("m", 1, T0 + 10, "s", "a")));
+            // a higher version is no block sample: it goes to the points table, between head samples
+            ts.writeClient().writeRecords(write("db", "t", rec("m", 2, T0 + 20, "s", "a").toBuilder().version(2L).build()));
+            ts.writeClient().writeRecords(write("db", "t", rec("m", 3, T0 + 30, "s", "a")));
+            RejectedRecordsException e = org.junit.jupiter.api.Assertions.assertThrows(RejectedRecordsException.class,
+                    () -> ts.writeClient().writeRecords(write("db", "t", rec("m", 9, T0 + 20, "s", "a"))));
+            assertEquals(2L, e.rejectedRecords().get(0).existingVersion());
+            // out of order but new: kept, once
+            ts.writeClient().writeRecords(write("db", "t", rec("m", 4, T0 + 25, "s", "a")));
+            assertEquals(List.of(List.of("1.0"), List.of("2.0"), List.of("4.0"), List.of("3.0")),
+                    queryAll(ts.queryClient(), "SELECT measure_value::double FROM \"db\".\"t\" ORDER BY time"));
+        }
     }
 
     @Test
