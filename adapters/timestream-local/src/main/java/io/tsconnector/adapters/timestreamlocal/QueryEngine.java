@@ -360,11 +360,11 @@ final class QueryEngine {
                         break;
                     }
                     bytes += size;
-                    List<Datum> data = new ArrayList<>(r.length);
+                    Datum[] data = new Datum[r.length];
                     for (int i = 0; i < r.length; i++) {
-                        data.add(datum(i, r[i], r.length));
+                        data[i] = datum(i, r[i], r.length);
                     }
-                    rows.add(Row.builder().data(data).build());
+                    rows.add(Row.builder().data(java.util.Arrays.asList(data)).build());
                     position++;
                     pending = readRow();
                 }

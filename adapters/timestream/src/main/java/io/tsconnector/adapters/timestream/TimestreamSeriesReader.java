@@ -133,49 +133,94 @@ public final class TimestreamSeriesReader implements SeriesReader {
     }
 
     /** The Query calls of one read, under its deadline. */
+    /** Threads that ask for a query's next page while its reader reads the one before. */
+    private static final java.util.concurrent.ExecutorService PREFETCH = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "timestream-query-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final class Pages {
         private final ReadDeadline deadline;
-        private int calls;
-        private long rows;
+        private volatile int calls;
+        private volatile long rows;
 
         Pages(ReadDeadline deadline) {
             this.deadline = deadline;
         }
 
+        /**
+         * Calls Query for every page of {@code sql} and hands each to {@code pages}, in order; the next page is
+         * asked for while the consumer reads the one before, so the store's work and the reader's overlap.
+         */
         void run(String sql, Consumer<QueryResponse> pages) {
-            String token = null;
-            String queryId = null;
-            do {
-                if (deadline.passed()) {
-                    throw stopped(queryId, null);
-                }
-                QueryRequest.Builder request = QueryRequest.builder().queryString(sql);
-                if (token != null) {
-                    request.nextToken(token);
-                }
-                // the call's limit is the time the read has left when that is shorter than the client's own
-                boolean limitedByDeadline = false;
-                if (deadline.isBounded() && callTimeout != null) {
-                    Duration limit = deadline.remainingOr(callTimeout);
-                    limitedByDeadline = limit.compareTo(callTimeout) < 0;
-                    request.overrideConfiguration(o -> o.apiCallTimeout(limit));
-                }
-                QueryResponse response;
+            QueryResponse response = fetch(sql, null, null);
+            while (true) {
+                calls++;
+                rows += response.rows().size();
+                String queryId = response.queryId();
+                String token = response.nextToken();
+                java.util.concurrent.Future<QueryResponse> next = token == null || token.isEmpty() ? null
+                        : PREFETCH.submit(() -> fetch(sql, token, queryId));
                 try {
-                    response = client.query(request.build());
-                } catch (ApiCallTimeoutException e) {
-                    // the SDK's timer may fire a fraction of a millisecond before the deadline's clock says so
-                    if (limitedByDeadline || deadline.passed()) {
-                        throw stopped(queryId, e);
+                    pages.accept(response);
+                } catch (RuntimeException | Error e) {
+                    if (next != null) {
+                        next.cancel(true);
                     }
                     throw e;
                 }
-                calls++;
-                rows += response.rows().size();
-                queryId = response.queryId();
-                pages.accept(response);
-                token = response.nextToken();
-            } while (token != null && !token.isEmpty());
+                if (next == null) {
+                    return;
+                }
+                response = await(next);
+            }
+        }
+
+        private QueryResponse await(java.util.concurrent.Future<QueryResponse> next) {
+            try {
+                return next.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(cause);
+            } catch (InterruptedException e) {
+                next.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading a query's pages", e);
+            }
+        }
+
+        /** One Query call: the first page ({@code token} null) or the one after {@code token}. */
+        private QueryResponse fetch(String sql, String token, String queryId) {
+            if (deadline.passed()) {
+                throw stopped(queryId, null);
+            }
+            QueryRequest.Builder request = QueryRequest.builder().queryString(sql);
+            if (token != null) {
+                request.nextToken(token);
+            }
+            // the call's limit is the time the read has left when that is shorter than the client's own
+            boolean limitedByDeadline = false;
+            if (deadline.isBounded() && callTimeout != null) {
+                Duration limit = deadline.remainingOr(callTimeout);
+                limitedByDeadline = limit.compareTo(callTimeout) < 0;
+                request.overrideConfiguration(o -> o.apiCallTimeout(limit));
+            }
+            try {
+                return client.query(request.build());
+            } catch (ApiCallTimeoutException e) {
+                // the SDK's timer may fire a fraction of a millisecond before the deadline's clock says so
+                if (limitedByDeadline || deadline.passed()) {
+                    throw stopped(queryId, e);
+                }
+                throw e;
+            }
         }
 
         private ReadDeadline.ReadTimeoutException stopped(String queryId, Throwable cause) {
