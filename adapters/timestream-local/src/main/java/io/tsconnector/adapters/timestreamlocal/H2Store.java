@@ -938,15 +938,8 @@ final class H2Store implements AutoCloseable {
                     written[i] = blocks.flush(picked.get(i));
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // released below; the pool discards broken connections
-                }
-                throw e;
             } finally {
-                release(c);
+                release(c); // rolls back what did not commit
             }
             long moved = 0;
             for (int i = 0; i < picked.size(); i++) {
@@ -1396,15 +1389,8 @@ final class H2Store implements AutoCloseable {
                         deleted += drop;
                     }
                 }
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // released below; the pool discards broken connections
-                }
-                throw e;
             } finally {
-                release(c);
+                release(c); // rolls back what did not commit
                 t.heads.unlock();
             }
         }
