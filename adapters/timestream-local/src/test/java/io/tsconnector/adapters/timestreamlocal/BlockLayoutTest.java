@@ -184,6 +184,44 @@ class BlockLayoutTest {
         }
     }
 
+    @Test
+    void aDirectoryWithoutBlocksGetsThemAtItsFirstOpen() throws Exception {
+        Path data = dir.resolve("layout3");
+        List<Record> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            batch.add(rec("m", i, T0 + i * 15_000L, "s", "a"));
+        }
+        try (LocalTimestream ts = LocalTimestream.open(data.toString(), true)) {
+            ts.writeClient().writeRecords(write("db", "t", batch));
+        }
+        // what layout 3 left: every sample a row of the points table, no blocks table, the view without it
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + data.resolve("timestream") + ";DATABASE_TO_LOWER=TRUE");
+             Statement st = c.createStatement()) {
+            st.execute("DROP VIEW \"db$db\".\"t\"");
+            st.execute("INSERT INTO \"db$db\".\"t$points\" SELECT \"ts_k\" - MOD(\"ts_k\", 4398046511104) + "
+                    + "ts_block_time(\"ts_b\", CAST(x.i AS INT)), ts_block_value(\"ts_b\", CAST(x.i AS INT)), NULL, NULL, NULL, 1 "
+                    + "FROM \"db$db\".\"t$blocks\" JOIN SYSTEM_RANGE(0, 127) x(i) ON x.i < \"ts_n\"");
+            st.execute("DROP TABLE \"db$db\".\"t$blocks\"");
+            st.execute("UPDATE \"ts$catalog\".\"tables\" SET \"layout\" = 3");
+            st.execute("CREATE VIEW \"db$db\".\"t\" AS SELECT 1 AS \"x\"");
+        }
+        try (LocalTimestream ts = LocalTimestream.open(data.toString(), true)) {
+            assertEquals(List.of(List.of("100")), queryAll(ts.queryClient(), "SELECT count(*) FROM \"db\".\"t\""));
+            List<Record> more = new ArrayList<>();
+            for (int i = 100; i < 200; i++) {
+                more.add(rec("m", i, T0 + i * 15_000L, "s", "a"));
+            }
+            ts.writeClient().writeRecords(write("db", "t", more));
+            // old rows still decide duplicates
+            RejectedRecordsException e = org.junit.jupiter.api.Assertions.assertThrows(RejectedRecordsException.class,
+                    () -> ts.writeClient().writeRecords(write("db", "t", rec("m", -1, T0 + 15_000L, "s", "a"))));
+            assertEquals(1L, e.rejectedRecords().get(0).existingVersion());
+            assertEquals(List.of(List.of("200", "19900.0")), queryAll(ts.queryClient(),
+                    "SELECT count(*), sum(measure_value::double) FROM \"db\".\"t\""));
+        }
+        assertTrue(blockRows(data) > 0, "new samples go into blocks");
+    }
+
     /** Stops an engine the way a killed process does: nothing flushed, the directory's lock released. */
     private static void abandon(LocalTimestream ts) throws Exception {
         H2Store store = store(ts);

@@ -40,9 +40,14 @@ class LocalStorageTest {
 
     /** Writes {@code count} samples of {@code measure} 1 ms apart from {@code t0}, over {@code jobs} series, 100 per call. */
     private static void writeSamples(LocalTimestream ts, String measure, int count, long t0, int jobs) {
+        writeSamples(ts, measure, count, t0, jobs, i -> i);
+    }
+
+    private static void writeSamples(LocalTimestream ts, String measure, int count, long t0, int jobs,
+                                     java.util.function.IntToDoubleFunction value) {
         List<Record> batch = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            batch.add(rec(measure, i, t0 + i, "job", "j" + i % jobs));
+            batch.add(rec(measure, value.applyAsDouble(i), t0 + i, "job", "j" + i % jobs));
             if (batch.size() == 100) {
                 ts.writeClient().writeRecords(write("db", "t", batch));
                 batch.clear();
@@ -50,13 +55,16 @@ class LocalStorageTest {
         }
     }
 
+    /** Values that do not compress away: a block keeps a steady series in about a byte per sample. */
+    private static final java.util.function.IntToDoubleFunction NOISE = i -> Math.sin(i) * 1e6;
+
     @Test
     void retentionDeletesExpiredSamplesAndTheFileShrinksAtClose() {
         long now = System.currentTimeMillis();
         String path = dir.resolve("data").toString();
         long before;
         try (LocalTimestream ts = LocalTimestream.open(path, true, Duration.ofHours(1))) {
-            writeSamples(ts, "old", 20_000, now - 3 * HOUR, 50);
+            writeSamples(ts, "old", 20_000, now - 3 * HOUR, 50, NOISE);
             ts.writeClient().writeRecords(write("db", "t", rec("new", 1, now - 1000, "job", "j1")));
             assertEquals(0, ts.applyRetention(now - 3 * HOUR), "nothing is older than the retention yet");
             assertEquals(20_000, ts.applyRetention(now));
@@ -68,7 +76,7 @@ class LocalStorageTest {
         }
         String full = dir.resolve("full").toString();
         try (LocalTimestream ts = LocalTimestream.open(full, true)) {
-            writeSamples(ts, "old", 20_000, now - 3 * HOUR, 50);
+            writeSamples(ts, "old", 20_000, now - 3 * HOUR, 50, NOISE);
         }
         try (LocalTimestream ts = LocalTimestream.open(full, true)) {
             assertTrue(before * 2 < ts.sizeOnDiskBytes(), "after retention " + before + " bytes, without " + ts.sizeOnDiskBytes());
