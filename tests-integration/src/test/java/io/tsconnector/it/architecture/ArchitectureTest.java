@@ -104,7 +104,7 @@ class ArchitectureTest {
     void applicationUsesNoVendorOrTransportTypes() {
         noClasses().that().resideInAPackage(APPLICATION)
                 .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..", "com.google.protobuf..",
-                        "com.sun.net.httpserver..", ROOT + ".proto..", "io.prometheus..", "com.fasterxml.jackson..",
+                        "com.sun.net.httpserver..", ROOT + ".proto..", "io.prometheus..", "com.fasterxml.jackson..", "org.msgpack..",
                         ADAPTERS, BOOTSTRAP)
                 .check(CLASSES);
     }

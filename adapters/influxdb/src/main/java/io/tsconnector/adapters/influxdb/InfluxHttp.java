@@ -15,6 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
 
 /**
  * The InfluxDB v1 HTTP API on the JDK client: {@code POST /write} and {@code POST /query}, with retries
@@ -26,6 +30,7 @@ public final class InfluxHttp {
     private static final long BACKOFF_BASE_MS = 25;
     private static final long BACKOFF_MAX_MS = 2_000;
     private static final int MAX_ERROR_TEXT = 1_000;
+    static final String MESSAGE_PACK = "application/x-msgpack";
     private static final Pattern NOT_FOUND = Pattern.compile("(?i)(database|retention policy|bucket) not found");
 
     private final InfluxSettings settings;
@@ -80,19 +85,22 @@ public final class InfluxHttp {
      * its answer names it ({@code X-Influxdb-Version}), or null.
      */
     String query(String database, String influxQl, String what, BodyReader reader) {
-        return query(database, influxQl, what, ReadDeadline.NONE, reader);
+        return query(database, influxQl, what, ReadDeadline.NONE, false, reader);
     }
 
     /**
      * A query under a read deadline: the request's timeout is the time left (never more than
      * {@code --influxdb.timeout}), and once the deadline passes while the answer streams in, the connection is
-     * closed, which makes InfluxDB stop the query.
+     * closed, which makes InfluxDB stop the query. With {@code messagePack} the answer is asked for in
+     * MessagePack (InfluxDB 1.x and 2.x); the reader is told which format came back.
      */
-    String query(String database, String influxQl, String what, ReadDeadline deadline, BodyReader reader) {
+    String query(String database, String influxQl, String what, ReadDeadline deadline, boolean messagePack,
+                 BodyReader reader) {
         deadline.check("before " + what);
         String form = "db=" + encode(database) + rp() + "&epoch=ms&chunked=true&chunk_size=10000&q=" + encode(influxQl);
         HttpRequest.Builder b = request(URI.create(base + "/query"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", messagePack ? MESSAGE_PACK : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8));
         boolean limitedByDeadline = false;
         if (deadline.isBounded()) {
@@ -115,11 +123,14 @@ public final class InfluxHttp {
             throw e;
         }
         try (InputStream body = deadline.isBounded() ? new DeadlineStream(r.body(), deadline, what) : r.body()) {
+            boolean answeredMessagePack = r.headers().firstValue("Content-Type")
+                    .map(c -> c.regionMatches(true, 0, MESSAGE_PACK, 0, MESSAGE_PACK.length())).orElse(false);
             if (r.statusCode() == 200) {
-                reader.read(body);
+                reader.read(body, answeredMessagePack);
                 return r.headers().firstValue("X-Influxdb-Version").orElse(null);
             }
-            String text = errorText(new String(body.readNBytes(MAX_ERROR_TEXT * 4), StandardCharsets.UTF_8),
+            byte[] start = body.readNBytes(MAX_ERROR_TEXT * 4);
+            String text = errorText(answeredMessagePack ? messagePackError(start) : new String(start, StandardCharsets.UTF_8),
                     r.headers().firstValue("X-Influxdb-Error").orElse(null));
             throw translate(what, r.statusCode(), text);
         } catch (IOException e) {
@@ -222,10 +233,31 @@ public final class InfluxHttp {
         }
     }
 
-    /** Reads an open 200 answer of {@code /query}. */
+    /** Reads an open 200 answer of {@code /query}, in MessagePack or else JSON. */
     @FunctionalInterface
     interface BodyReader {
-        void read(InputStream body) throws IOException;
+        void read(InputStream body, boolean messagePack) throws IOException;
+    }
+
+    /**
+     * The text of an error answer in MessagePack ({@code {"error": "..."}}, as InfluxDB writes its errors in the
+     * format asked for), or the bytes as text when they are not that.
+     */
+    static String messagePackError(byte[] body) {
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(body)) {
+            if (u.getNextFormat().getValueType() == ValueType.MAP) {
+                for (int n = u.unpackMapHeader(); n > 0; n--) {
+                    String key = u.unpackString();
+                    if (key.equals("error") && u.getNextFormat().getValueType() == ValueType.STRING) {
+                        return u.unpackString();
+                    }
+                    u.skipValue();
+                }
+            }
+        } catch (IOException | MessagePackException e) {
+            // not an error document: the bytes as they are
+        }
+        return new String(body, StandardCharsets.UTF_8);
     }
 
     private HttpRequest.Builder request(URI uri) {

@@ -36,11 +36,22 @@ public final class InfluxQl {
     }
 
     /**
-     * The SELECT of how many points each series matching the query has in its range, or null when no point
-     * can match: an aggregate, which InfluxDB answers without merging the series' points into one stream.
+     * The SELECT of the first point of each series matching the query in its range, or null when no point can
+     * match: the series that have a point there, with their tags. An aggregate, which InfluxDB answers without
+     * merging the series' points into one stream, and a selector, which reads one block of each series
+     * (a {@code count()} reads all of them, four times the cost for 1,000 points a series on InfluxDB 1.6).
      */
-    public static String count(String measurement, SeriesQuery query) {
-        return selectOf("count(" + identifier(LineProtocol.FIELD) + ")", measurement, query);
+    public static String first(String measurement, SeriesQuery query) {
+        return selectOf("first(" + identifier(LineProtocol.FIELD) + ")", measurement, query);
+    }
+
+    /**
+     * The SELECT of how many points the first {@code series} series (by their tags) matching the query have in
+     * its range, or null when no point can match: a sample, to estimate the points a series has.
+     */
+    public static String count(String measurement, SeriesQuery query, int series) {
+        String q = selectOf("count(" + identifier(LineProtocol.FIELD) + ")", measurement, query);
+        return q == null ? null : q + " SLIMIT " + series;
     }
 
     private static String selectOf(String what, String measurement, SeriesQuery query) {

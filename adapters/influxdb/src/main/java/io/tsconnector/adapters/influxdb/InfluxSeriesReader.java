@@ -33,6 +33,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
 
 /**
  * Adapter: answers remote-read queries from InfluxDB with InfluxQL SELECTs ({@link InfluxQl}), their chunked
@@ -65,25 +70,37 @@ public final class InfluxSeriesReader implements SeriesReader {
     /** Statements in one request, and its query text: bounded so no server limit on a form is ever reached. */
     static final int MAX_STATEMENTS = 500;
     static final int MAX_QUERY_CHARS = 256 * 1024;
-    /** The largest columns allocated ahead from a count; a series with more points grows its columns. */
+    /** Columns allocated ahead from the estimate of points per series, within these; more points grow them. */
+    private static final int MIN_PRESIZE = 16;
     private static final int MAX_PRESIZE = 1 << 16;
+    /** Series whose points are counted to estimate the points of a series. */
+    static final int SAMPLED_SERIES = 32;
     /** Jackson's fast double parser: correctly rounded like {@link Double#parseDouble}, at a fraction of its cost. */
     private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
     private static final String COUNT = "count";
+    private static final String FIRST = "first";
+    /** MessagePack answers: read in 64 KiB pieces; a string (a tag, an error) of more than 1 MiB is refused. */
+    private static final MessagePack.UnpackerConfig MESSAGE_PACK = new MessagePack.UnpackerConfig()
+            .withBufferSize(64 * 1024).withStringSizeLimit(1 << 20);
 
     private final InfluxHttp http;
     private final int parallelism;
     private final long minPointsPerStatement;
+    private final boolean messagePack;
     private final ExecutorService parts;
 
     public InfluxSeriesReader(InfluxHttp http) {
-        this(http, MIN_POINTS_PER_STATEMENT);
+        this(http, MIN_POINTS_PER_STATEMENT, true);
     }
 
-    /** With another threshold of average points per series for a statement per series (tests take both ways). */
-    InfluxSeriesReader(InfluxHttp http, long minPointsPerStatement) {
+    /**
+     * With another threshold of average points per series for a statement per series, and with or without
+     * MessagePack where the server offers it (tests take every way).
+     */
+    InfluxSeriesReader(InfluxHttp http, long minPointsPerStatement, boolean messagePack) {
         this.http = http;
         this.minPointsPerStatement = minPointsPerStatement;
+        this.messagePack = messagePack;
         this.parallelism = http.settings().readParallelism();
         AtomicInteger threads = new AtomicInteger();
         this.parts = Executors.newCachedThreadPool(r -> {
@@ -103,37 +120,50 @@ public final class InfluxSeriesReader implements SeriesReader {
     public void read(Destination destination, SeriesQuery query, ReadDeadline deadline, SeriesConsumer consumer) {
         long start = Math.max(query.startMs(), InfluxQl.MIN_TIME_MS);
         long end = Math.min(query.endMs(), InfluxQl.MAX_TIME_MS);
-        String count = InfluxQl.count(destination.table(), query);
-        if (start > end || count == null) {
+        String first = InfluxQl.first(destination.table(), query);
+        if (start > end || first == null) {
             return;
         }
         String what = "InfluxQL query on " + destination;
-        Accumulator counted = new Accumulator(what, COUNT, null);
-        String version = http.query(destination.database(), count, what, deadline, counted::parse);
-        List<Found> found = counted.found();
+        Accumulator discovered = new Accumulator(what, FIRST, null, 1);
+        String version = http.query(destination.database(), first, what, deadline, false, discovered::parse);
+        List<Found> found = discovered.found();
         if (found.isEmpty()) {
             return;
         }
-        long points = 0;
+        boolean oneOrTwo = isInfluxDb1or2(version);
+        // only the plan for 1.x and 2.x depends on how many points a series has
+        long each = oneOrTwo ? pointsPerSeries(destination, query, what, deadline) : 0;
+        Plan plan = oneOrTwo && each >= minPointsPerStatement
+                ? perSeries(destination.table(), start, end, found, each, messagePack)
+                : oneSelect(destination.table(), start, end, query, oneOrTwo && messagePack);
+        Set<Labels> expected = new HashSet<>(found.size() * 2);
         for (Found f : found) {
-            points += f.points;
+            expected.add(f.labels);
         }
-        Plan plan = mergesSeriesPointByPoint(version) && points / found.size() >= minPointsPerStatement
-                ? perSeries(destination.table(), start, end, found, points)
-                : oneSelect(destination.table(), start, end, query);
-        Map<Labels, Integer> expected = new HashMap<>(found.size() * 2);
-        for (Found f : found) {
-            expected.put(f.labels, (int) Math.min(MAX_PRESIZE, f.points / plan.timeParts + 1));
-        }
-        run(destination.database(), plan, what, expected, deadline, consumer);
+        int presize = (int) Math.max(MIN_PRESIZE, Math.min(MAX_PRESIZE, each / plan.timeParts + 1));
+        run(destination.database(), plan, what, expected, presize, deadline, consumer);
     }
 
     /**
-     * Whether the server is an InfluxDB 1.x or 2.x, whose InfluxQL engine merges the points of all series of a
-     * SELECT into one sorted stream. InfluxDB 3 runs InfluxQL on another engine (and plans each statement
-     * anew), and a server that names no version is not known to be either: both get one SELECT.
+     * How many points a series of the query has in its range, estimated from a count of its first
+     * {@value #SAMPLED_SERIES} series (a count of all of them would read every point once more).
      */
-    static boolean mergesSeriesPointByPoint(String version) {
+    private long pointsPerSeries(Destination destination, SeriesQuery query, String what, ReadDeadline deadline) {
+        Accumulator counted = new Accumulator(what, COUNT, null, 1);
+        http.query(destination.database(), InfluxQl.count(destination.table(), query, SAMPLED_SERIES), what, deadline,
+                false, counted::parse);
+        return counted.pointsPerSeries();
+    }
+
+    /**
+     * Whether the server is an InfluxDB 1.x or 2.x: their InfluxQL engine merges the points of all series of a
+     * SELECT into one sorted stream, and they answer in MessagePack when asked (at about two thirds of what
+     * their JSON costs them). InfluxDB 3 runs InfluxQL on another engine (and plans each statement anew) and
+     * answers in JSON, and a server that names no version is not known to be either: both get one SELECT, in
+     * JSON.
+     */
+    static boolean isInfluxDb1or2(String version) {
         if (version == null) {
             return false;
         }
@@ -142,7 +172,7 @@ public final class InfluxSeriesReader implements SeriesReader {
     }
 
     /** One SELECT of all series, split by time into up to {@link #parallelism} parts when long. */
-    private Plan oneSelect(String table, long start, long end, SeriesQuery query) {
+    private Plan oneSelect(String table, long start, long end, SeriesQuery query, boolean messagePack) {
         int n = (int) Math.max(1, Math.min(parallelism, (end - start) / MIN_PART_MS));
         long step = (end - start + 1) / n;
         List<String> out = new ArrayList<>(n);
@@ -151,18 +181,19 @@ public final class InfluxSeriesReader implements SeriesReader {
             long to = i == n - 1 ? end : from + step - 1;
             out.add(InfluxQl.select(table, new SeriesQuery(from, to, query.matchers(), query.hints())));
         }
-        return new Plan(out, n, Collections.nCopies(n, null));
+        return new Plan(out, n, Collections.nCopies(n, null), messagePack);
     }
 
     /**
      * A statement per series (and per time part, when there are fewer series than parallel requests and the
      * range is long), in requests of about equal points, {@link #REQUESTS_PER_WORKER} per parallel worker.
      */
-    private Plan perSeries(String table, long start, long end, List<Found> found, long points) {
+    private Plan perSeries(String table, long start, long end, List<Found> found, long each, boolean messagePack) {
         int timeParts = (int) Math.max(1, Math.min(((long) parallelism + found.size() - 1) / found.size(),
                 (end - start) / MIN_PART_MS));
         long step = (end - start + 1) / timeParts;
         long wanted = (long) parallelism * REQUESTS_PER_WORKER;
+        long points = each * found.size();
         long perRequest = Math.max(1, (points + wanted - 1) / wanted);
         Set<Set<String>> keySets = new HashSet<>();
         for (Found f : found) {
@@ -180,7 +211,7 @@ public final class InfluxSeriesReader implements SeriesReader {
                 long from = start + i * step;
                 long to = i == timeParts - 1 ? end : from + step - 1;
                 String statement = InfluxQl.series(table, from, to, f.keys, f.values, absent);
-                long unit = f.points / timeParts;
+                long unit = each / timeParts;
                 if (statements > 0 && (inRequest + unit > perRequest || statements == MAX_STATEMENTS
                         || q.length() + statement.length() > MAX_QUERY_CHARS)) {
                     requests.add(q.toString());
@@ -197,7 +228,7 @@ public final class InfluxSeriesReader implements SeriesReader {
             }
         }
         requests.add(q.toString());
-        return new Plan(requests, timeParts, firstLabels);
+        return new Plan(requests, timeParts, firstLabels, messagePack);
     }
 
     /**
@@ -229,13 +260,13 @@ public final class InfluxSeriesReader implements SeriesReader {
      * consumer's encoding overlaps InfluxDB's work on later requests (and those series are not held); the
      * parts of a one-SELECT plan all hold every series, so its series are handed over at the end.
      */
-    private void run(String database, Plan plan, String what, Map<Labels, Integer> expected, ReadDeadline deadline,
+    private void run(String database, Plan plan, String what, Set<Labels> expected, int presize, ReadDeadline deadline,
                      SeriesConsumer consumer) {
         List<String> requests = plan.requests;
         int n = requests.size();
         if (n == 1) {
-            Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected);
-            http.query(database, requests.get(0), what, deadline, a::parse);
+            Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected, presize);
+            http.query(database, requests.get(0), what, deadline, plan.messagePack, a::parse);
             a.emitBefore(null, consumer);
             return;
         }
@@ -249,8 +280,8 @@ public final class InfluxSeriesReader implements SeriesReader {
             // requests are taken in order, so every request before a failed one has been started and will end
             for (int i; !stop.get() && (i = next.getAndIncrement()) < n; ) {
                 try {
-                    Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected);
-                    http.query(database, requests.get(i), what, deadline, a::parse);
+                    Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected, presize);
+                    http.query(database, requests.get(i), what, deadline, plan.messagePack, a::parse);
                     answers.get(i).complete(a);
                 } catch (Throwable t) {
                     stop.set(true);
@@ -291,39 +322,50 @@ public final class InfluxSeriesReader implements SeriesReader {
     }
 
     /**
-     * The requests of a read, into how many parts by time it split each series, and the labels of the first
-     * series of each request, where all its series sort after those of the requests before it (else null).
+     * The requests of a read, into how many parts by time it split each series, the labels of the first
+     * series of each request, where all its series sort after those of the requests before it (else null),
+     * and whether the answers are asked for in MessagePack.
      */
-    private record Plan(List<String> requests, int timeParts, List<Labels> firstLabels) {
+    private record Plan(List<String> requests, int timeParts, List<Labels> firstLabels, boolean messagePack) {
     }
 
-    /** A series the count found: its labels, its tags as InfluxDB names them, its points in the range. */
-    private record Found(Labels labels, String[] keys, String[] values, long points) {
+    /** A series with a point in the range: its labels, its tags as InfluxDB names them. */
+    private record Found(Labels labels, String[] keys, String[] values) {
     }
 
     /**
      * The series of one answer, keyed by labels, with their samples (the values of column {@code valueColumn})
-     * as growable primitive columns. With {@code expected} it keeps only those series, their columns sized
-     * ahead as given; without, it also keeps each series' tags as InfluxDB named them ({@link #found()}).
+     * as growable primitive columns of {@code presize} points to start with. With {@code expected} it keeps only
+     * those series; without, it also keeps each series' tags as InfluxDB named them ({@link #found()}).
      */
     static final class Accumulator {
         private final String what;
         private final String valueColumn;
-        private final Map<Labels, Integer> expected;
+        private final Set<Labels> expected;
+        private final int presize;
         private final Map<Labels, Columns> series = new HashMap<>();
         private final Map<Labels, String[][]> tags = new HashMap<>();
         private final List<String> keys = new ArrayList<>();
         private final List<String> names = new ArrayList<>();
         private final List<String> values = new ArrayList<>();
 
-        Accumulator(String what, String valueColumn, Map<Labels, Integer> expected) {
+        Accumulator(String what, String valueColumn, Set<Labels> expected, int presize) {
             this.what = what;
             this.valueColumn = valueColumn;
             this.expected = expected;
+            this.presize = Math.max(1, presize);
         }
 
-        /** Parses every JSON document of a (chunked) answer: one {@code {"results":[...]}} per chunk. */
-        void parse(InputStream body) throws IOException {
+        /** Parses every document of a (chunked) answer, in MessagePack or JSON: one {@code {"results":[...]}} per chunk. */
+        void parse(InputStream body, boolean messagePack) throws IOException {
+            if (messagePack) {
+                parseMessagePack(body);
+            } else {
+                parseJson(body);
+            }
+        }
+
+        private void parseJson(InputStream body) throws IOException {
             try (JsonParser p = JSON.createParser(body)) {
                 JsonToken t;
                 while ((t = p.nextToken()) != null) {
@@ -405,9 +447,7 @@ public final class InfluxSeriesReader implements SeriesReader {
                         }
                         if (!tagged) {
                             // GROUP BY * always sends tags first; without them the series has no labels
-                            names.clear();
-                            keys.clear();
-                            values.clear();
+                            clearTags();
                             target = target(Labels.empty());
                             tagged = true;
                         }
@@ -429,30 +469,42 @@ public final class InfluxSeriesReader implements SeriesReader {
         private Columns target(Labels labels) {
             if (expected == null) {
                 tags.computeIfAbsent(labels, k -> new String[][] {keys.toArray(new String[0]), values.toArray(new String[0])});
-                return series.computeIfAbsent(labels, k -> new Columns(16));
+            } else if (!expected.contains(labels)) {
+                return null;
             }
-            Integer size = expected.get(labels);
-            return size == null ? null : series.computeIfAbsent(labels, k -> new Columns(Math.max(1, size)));
+            return series.computeIfAbsent(labels, k -> new Columns(presize));
         }
 
         /** Labels from the tags of a series: {@code measure_name} is {@code __name__}, empty values are absent. */
         private Labels tags(JsonParser p) throws IOException {
-            keys.clear();
-            names.clear();
-            values.clear();
+            clearTags();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
                 if (p.nextToken() != JsonToken.VALUE_STRING) {
                     p.skipChildren();
                     continue;
                 }
-                String value = p.getText();
-                if (!value.isEmpty()) {
-                    keys.add(key);
-                    names.add(key.equals(LineProtocol.MEASURE_NAME) ? Labels.METRIC_NAME : key);
-                    values.add(value);
-                }
+                tag(key, p.getText());
             }
+            return labels();
+        }
+
+        private void clearTags() {
+            keys.clear();
+            names.clear();
+            values.clear();
+        }
+
+        private void tag(String key, String value) {
+            if (!value.isEmpty()) {
+                keys.add(key);
+                names.add(key.equals(LineProtocol.MEASURE_NAME) ? Labels.METRIC_NAME : key);
+                values.add(value);
+            }
+        }
+
+        /** The labels of the tags collected since {@link #clearTags()}. */
+        private Labels labels() {
             try {
                 return Labels.fromArrays(names.toArray(new String[0]), values.toArray(new String[0]), names.size());
             } catch (IllegalArgumentException e) {
@@ -518,13 +570,141 @@ public final class InfluxSeriesReader implements SeriesReader {
                     + " failed: unexpected " + p.currentToken() + " in InfluxDB's answer at " + p.currentLocation());
         }
 
-        /** The series of a count, sorted by labels: labels, tags, and the sum of the counts as their points. */
+        /**
+         * The same documents in MessagePack, as InfluxDB 1.x and 2.x write them: maps with string keys, times as
+         * integers, values as 64-bit floats (their exact bits) or integers.
+         */
+        private void parseMessagePack(InputStream body) throws IOException {
+            try (MessageUnpacker u = MESSAGE_PACK.newUnpacker(body)) {
+                while (u.hasNext()) {
+                    fields(u, "results", this::result);
+                }
+            } catch (MessagePackException e) {
+                throw new NeverRetryException(NeverRetryException.Kind.INVALID, what
+                        + " failed: InfluxDB's answer is not valid MessagePack: " + e.getMessage(), e);
+            }
+        }
+
+        private void result(MessageUnpacker u) throws IOException {
+            fields(u, "series", this::series);
+        }
+
+        /** Reads a map: each map of the array {@code arrayField} by {@code element}; an "error" is thrown. */
+        private void fields(MessageUnpacker u, String arrayField, PackedElement element) throws IOException {
+            for (int n = u.unpackMapHeader(); n > 0; n--) {
+                String field = u.unpackString();
+                ValueType t = u.getNextFormat().getValueType();
+                if (field.equals(arrayField) && t == ValueType.ARRAY) {
+                    for (int m = u.unpackArrayHeader(); m > 0; m--) {
+                        element.read(u);
+                    }
+                } else if (field.equals("error") && t == ValueType.STRING) {
+                    throw InfluxHttp.queryError(what, u.unpackString());
+                } else {
+                    u.skipValue();
+                }
+            }
+        }
+
+        @FunctionalInterface
+        private interface PackedElement {
+            void read(MessageUnpacker u) throws IOException;
+        }
+
+        private void series(MessageUnpacker u) throws IOException {
+            Columns target = null;
+            boolean tagged = false;
+            int timeAt = 0;
+            int valueAt = 1;
+            for (int n = u.unpackMapHeader(); n > 0; n--) {
+                String field = u.unpackString();
+                switch (field) {
+                    case "tags" -> {
+                        clearTags();
+                        for (int m = u.unpackMapHeader(); m > 0; m--) {
+                            String key = u.unpackString();
+                            if (u.getNextFormat().getValueType() == ValueType.STRING) {
+                                tag(key, u.unpackString());
+                            } else {
+                                u.skipValue();
+                            }
+                        }
+                        target = target(labels());
+                        tagged = true;
+                    }
+                    case "columns" -> {
+                        for (int i = 0, m = u.unpackArrayHeader(); i < m; i++) {
+                            String c = u.unpackString();
+                            if (c.equals("time")) {
+                                timeAt = i;
+                            } else if (c.equals(valueColumn)) {
+                                valueAt = i;
+                            }
+                        }
+                    }
+                    case "values" -> {
+                        if (!tagged) {
+                            clearTags();
+                            target = target(Labels.empty());
+                            tagged = true;
+                        }
+                        if (target == null) {
+                            u.skipValue();
+                        } else {
+                            points(u, target, timeAt, valueAt);
+                        }
+                    }
+                    default -> u.skipValue();
+                }
+            }
+        }
+
+        private static void points(MessageUnpacker u, Columns target, int timeAt, int valueAt) throws IOException {
+            for (int rows = u.unpackArrayHeader(); rows > 0; rows--) {
+                long time = 0;
+                double value = 0;
+                boolean hasTime = false;
+                boolean hasValue = false;
+                for (int i = 0, m = u.unpackArrayHeader(); i < m; i++) {
+                    MessageFormat f = u.getNextFormat();
+                    if (i == timeAt && f.getValueType() == ValueType.INTEGER && f != MessageFormat.UINT64) {
+                        time = u.unpackLong();
+                        hasTime = true;
+                    } else if (i == valueAt && f.getValueType() == ValueType.FLOAT) {
+                        value = u.unpackDouble();
+                        hasValue = true;
+                    } else if (i == valueAt && f.getValueType() == ValueType.INTEGER) {
+                        value = f == MessageFormat.UINT64 ? u.unpackBigInteger().doubleValue() : u.unpackLong();
+                        hasValue = true;
+                    } else {
+                        u.skipValue();
+                    }
+                }
+                if (hasTime && hasValue) {
+                    target.add(time, value);
+                }
+            }
+        }
+
+        /** The series with a point, sorted by labels, with their tags. */
         List<Found> found() {
             List<Found> out = new ArrayList<>(series.size());
             for (Map.Entry<Labels, Columns> e : series.entrySet()) {
-                String[][] kv = tags.get(e.getKey());
-                long points = 0;
-                Columns c = e.getValue();
+                if (e.getValue().size > 0) {
+                    String[][] kv = tags.get(e.getKey());
+                    out.add(new Found(e.getKey(), kv[0], kv[1]));
+                }
+            }
+            out.sort((a, b) -> a.labels.compareTo(b.labels));
+            return out;
+        }
+
+        /** Of an answer to count(): the points of a series that has any, on average (rounded up); 0 if none has. */
+        long pointsPerSeries() {
+            long points = 0;
+            long counted = 0;
+            for (Columns c : series.values()) {
+                long mine = 0;
                 for (int i = 0; i < c.size; i++) {
                     // a count is a whole number; anything else is not InfluxDB's answer to count()
                     double v = c.values[i];
@@ -532,14 +712,14 @@ public final class InfluxSeriesReader implements SeriesReader {
                         throw new NeverRetryException(NeverRetryException.Kind.INVALID, what
                                 + " failed: InfluxDB answered count() with " + v);
                     }
-                    points += (long) v;
+                    mine += (long) v;
                 }
-                if (points > 0) {
-                    out.add(new Found(e.getKey(), kv[0], kv[1], points));
+                if (mine > 0) {
+                    points += mine;
+                    counted++;
                 }
             }
-            out.sort((a, b) -> a.labels.compareTo(b.labels));
-            return out;
+            return counted == 0 ? 0 : (points + counted - 1) / counted;
         }
 
         /** Adds the points of a later part of the time range, series by series. */

@@ -55,9 +55,14 @@ class InfluxQlTest {
     }
 
     @Test
-    void countAndSeriesStatementsNameTheirSeriesExactly() {
+    void firstCountAndSeriesStatementsNameTheirSeriesExactly() {
+        assertEquals("SELECT first(\"measure_value::double\") FROM \"m\" WHERE time >= 1ms AND time <= 2ms"
+                + " AND \"measure_name\" = 'up' GROUP BY *", InfluxQl.first("m", SeriesQuery.of(1, 2, Matcher.eq("__name__", "up"))));
         assertEquals("SELECT count(\"measure_value::double\") FROM \"m\" WHERE time >= 1ms AND time <= 2ms"
-                + " AND \"measure_name\" = 'up' GROUP BY *", InfluxQl.count("m", SeriesQuery.of(1, 2, Matcher.eq("__name__", "up"))));
+                + " AND \"measure_name\" = 'up' GROUP BY * SLIMIT 32",
+                InfluxQl.count("m", SeriesQuery.of(1, 2, Matcher.eq("__name__", "up")), 32));
+        assertNull(InfluxQl.first("m", SeriesQuery.of(2, 1)));
+        assertNull(InfluxQl.count("m", SeriesQuery.of(2, 1), 32));
         assertEquals("SELECT \"measure_value::double\" FROM \"m\" WHERE time >= 1ms AND time <= 2ms"
                 + " AND \"measure_name\" = 'up' AND \"a b\" = 'it\\'s' AND \"c\" =~ /^x\\x0Dy$/ AND \"zone\" = '' GROUP BY *",
                 InfluxQl.series("m", 1, 2, new String[] {"measure_name", "a b", "c"}, new String[] {"up", "it's", "x\ry"},

@@ -26,9 +26,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The two ways a read is asked of a real influxd (a statement per series, one SELECT of all) answer exactly
- * what the query selects of the written data, with one request or several at once, split by time or not: on
- * series whose tag sets contain each other, tag values InfluxQL must escape, series without points in range.
+ * The two ways a read is asked of a real influxd (a statement per series, one SELECT of all), each answered in
+ * MessagePack and in JSON, give exactly what the query selects of the written data, with one request or several
+ * at once, split by time or not: on series whose tag sets contain each other, tag values InfluxQL must escape,
+ * series without points in range.
  */
 class InfluxReadPlanTest {
     private static final Destination DEST = new Destination("plan", "m");
@@ -101,18 +102,21 @@ class InfluxReadPlanTest {
         for (SeriesQuery q : queries) {
             for (long threshold : new long[] {0, Long.MAX_VALUE}) {
                 for (int parallelism : new int[] {1, 4}) {
-                    out.add(Arguments.of(q, threshold, parallelism));
+                    for (boolean messagePack : new boolean[] {true, false}) {
+                        out.add(Arguments.of(q, threshold, parallelism, messagePack));
+                    }
                 }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} min-points={1} parallelism={2}")
+    @ParameterizedTest(name = "{0} min-points={1} parallelism={2} messagePack={3}")
     @MethodSource("queries")
-    void bothWaysAnswerWhatTheQuerySelects(SeriesQuery query, long minPointsPerStatement, int parallelism) {
+    void bothWaysAnswerWhatTheQuerySelects(SeriesQuery query, long minPointsPerStatement, int parallelism,
+                                           boolean messagePack) {
         InfluxSeriesReader reader = new InfluxSeriesReader(new InfluxHttp(settings.withReadParallelism(parallelism)),
-                minPointsPerStatement);
+                minPointsPerStatement, messagePack);
         List<TimeSeries> got = new ArrayList<>();
         reader.read(DEST, query, got::add);
         assertEquals(expected(query), got);
@@ -154,23 +158,24 @@ class InfluxReadPlanTest {
             }
         };
         List<TimeSeries> got = new ArrayList<>();
-        new InfluxSeriesReader(new InfluxHttp(settings.withReadParallelism(1), counting), 0)
+        new InfluxSeriesReader(new InfluxHttp(settings.withReadParallelism(1), counting), 0, true)
                 .read(many, SeriesQuery.of(T0, T0 + 2 * HOUR, Matcher.eq("__name__", "wide")), got::add);
         assertEquals(series, got);
         int max = InfluxSeriesReader.MAX_STATEMENTS;
-        assertEquals(1 + (n + max - 1) / max, queries.get(), "the count, then " + n + " statements in requests of at most " + max);
+        assertEquals(2 + (n + max - 1) / max, queries.get(),
+                "first(), the count of a sample, then " + n + " statements in requests of at most " + max);
     }
 
     @Test
     void onlyInfluxdb1And2GetAStatementPerSeries() {
-        assertTrue(InfluxSeriesReader.mergesSeriesPointByPoint("1.6.7~rc0"));
-        assertTrue(InfluxSeriesReader.mergesSeriesPointByPoint("1.8.10"));
-        assertTrue(InfluxSeriesReader.mergesSeriesPointByPoint("v2.7.12"));
-        assertTrue(InfluxSeriesReader.mergesSeriesPointByPoint("2.7.1"));
-        assertFalse(InfluxSeriesReader.mergesSeriesPointByPoint("3.4.0"));
-        assertFalse(InfluxSeriesReader.mergesSeriesPointByPoint("v3.0.0"));
-        assertFalse(InfluxSeriesReader.mergesSeriesPointByPoint(""));
-        assertFalse(InfluxSeriesReader.mergesSeriesPointByPoint(null));
+        assertTrue(InfluxSeriesReader.isInfluxDb1or2("1.6.7~rc0"));
+        assertTrue(InfluxSeriesReader.isInfluxDb1or2("1.8.10"));
+        assertTrue(InfluxSeriesReader.isInfluxDb1or2("v2.7.12"));
+        assertTrue(InfluxSeriesReader.isInfluxDb1or2("2.7.1"));
+        assertFalse(InfluxSeriesReader.isInfluxDb1or2("3.4.0"));
+        assertFalse(InfluxSeriesReader.isInfluxDb1or2("v3.0.0"));
+        assertFalse(InfluxSeriesReader.isInfluxDb1or2(""));
+        assertFalse(InfluxSeriesReader.isInfluxDb1or2(null));
     }
 
     @Test
@@ -189,13 +194,13 @@ class InfluxReadPlanTest {
     @Test
     void anAnswerKeepsOnlyTheExpectedSeries() throws Exception {
         Labels wanted = Labels.of("__name__", "up", "job", "api");
-        InfluxSeriesReader.Accumulator a = new InfluxSeriesReader.Accumulator("test", LineProtocol.FIELD, Map.of(wanted, 4));
+        InfluxSeriesReader.Accumulator a = new InfluxSeriesReader.Accumulator("test", LineProtocol.FIELD, Set.of(wanted), 4);
         String answer = "{\"results\":[{\"statement_id\":0,\"series\":["
                 + "{\"name\":\"m\",\"tags\":{\"job\":\"api\",\"measure_name\":\"up\",\"zone\":\"\"},"
                 + "\"columns\":[\"time\",\"measure_value::double\"],\"values\":[[1,1.5],[2,2.5]]},"
                 + "{\"name\":\"m\",\"tags\":{\"job\":\"api\",\"measure_name\":\"up\",\"zone\":\"new\"},"
                 + "\"columns\":[\"time\",\"measure_value::double\"],\"values\":[[1,9]]}]}]}";
-        a.parse(new ByteArrayInputStream(answer.getBytes(StandardCharsets.UTF_8)));
+        a.parse(new ByteArrayInputStream(answer.getBytes(StandardCharsets.UTF_8)), false);
         List<TimeSeries> got = new ArrayList<>();
         a.emitBefore(null, got::add);
         assertEquals(List.of(new TimeSeries(wanted, List.of(new Sample(1, 1.5), new Sample(2, 2.5)))), got);

@@ -151,7 +151,8 @@ public final class InboundPipeline {
                 admission.writeAnswered(System.nanoTime() - start);
             }
         }
-        answered(route, response.status(), start, response.bodyText());
+        // only a refusal's body is logged: a read's answer is megabytes of samples, not text
+        answered(route, response.status(), start, response.status() >= 300 ? response.bodyText() : "");
         return response;
     }
 
