@@ -191,10 +191,12 @@ final class Catalog {
         private volatile Set<MeasureValueType> valueTypes;
         /** Series key (see {@link TimestreamRules#seriesKey}) to series; loaded on open, grown by writers. */
         final Map<String, SeriesState> series = new ConcurrentHashMap<>();
+        /** The same series by id. */
+        final Map<Long, SeriesState> seriesById = new ConcurrentHashMap<>();
         final java.util.concurrent.atomic.AtomicLong nextSeriesId = new java.util.concurrent.atomic.AtomicLong(1);
         /**
          * Guards the series' heads and every change of the blocks table: writers store under it, a flush of heads
-         * into blocks takes it, and a read copies the heads and starts its statement under it, so a sample is seen
+         * into blocks takes it, and a read copies the heads and takes its snapshot under it, so a sample is seen
          * exactly once, in a head or in a block.
          */
         final java.util.concurrent.locks.ReentrantLock heads = new java.util.concurrent.locks.ReentrantLock();

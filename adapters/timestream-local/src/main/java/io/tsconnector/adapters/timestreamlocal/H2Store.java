@@ -62,6 +62,8 @@ final class H2Store implements AutoCloseable {
     private final Object ddlLock = new Object();
     final Catalog catalog = new Catalog();
     private volatile boolean closed;
+    /** Set when closing starts: a store that takes a heads lock after it refuses, as its head would not be flushed. */
+    private volatile boolean closing;
     private final boolean persistent;
 
     H2Store(String url) throws SQLException {
@@ -185,7 +187,9 @@ final class H2Store implements AutoCloseable {
                         }
                     }
                 }
-                t.series.put(TimestreamRules.seriesKey(measure, dims), new SeriesState(id, SeriesState.UNKNOWN));
+                SeriesState state = new SeriesState(id, SeriesState.UNKNOWN);
+                t.series.put(TimestreamRules.seriesKey(measure, dims), state);
+                t.seriesById.put(id, state);
                 maxId = Math.max(maxId, id);
             }
             t.nextSeriesId.set(maxId + 1);
@@ -574,6 +578,9 @@ final class H2Store implements AutoCloseable {
         });
         t.heads.lock();
         try {
+            if (closing) {
+                throw new SQLException("The local Timestream engine is closed.");
+            }
             return storeLocked(t, entries);
         } finally {
             t.heads.unlock();
@@ -1001,23 +1008,33 @@ final class H2Store implements AutoCloseable {
     }
 
     /**
-     * The heads of the tables' series, by table and series id: copies taken under the tables' heads locks (in a
-     * fixed order), with {@code whileLocked} run under them too, given the copies: a read starts its statement
-     * there, so that no head moves into a block between the copy and the statement's snapshot.
+     * Starts a read's snapshot and copies the heads of its tables' series, by table and series id, under the
+     * tables' heads locks (in a fixed order), so that no head moves into a block between the copy and the
+     * snapshot: the transaction of {@code c} (of snapshot isolation) takes it with its first statement, which is
+     * {@code seriesQuery} when given (of one table: the ids of the only series whose heads are copied), else one
+     * that reads nothing. The read's own statement runs after, without the locks.
      */
-    Map<TableMeta, Map<Long, long[][]>> copyHeads(java.util.Collection<TableMeta> tables,
-                                                  SqlConsumer<Map<TableMeta, Map<Long, long[][]>>> whileLocked) throws SQLException {
+    Map<TableMeta, Map<Long, long[][]>> copyHeads(java.util.Collection<TableMeta> tables, Connection c, String seriesQuery)
+            throws SQLException {
         List<TableMeta> sorted = new ArrayList<>(tables);
         sorted.sort(java.util.Comparator.comparing((TableMeta m) -> m.database).thenComparing(m -> m.name));
         List<TableMeta> locked = new ArrayList<>();
         try {
-            Map<TableMeta, Map<Long, long[][]>> out = new java.util.HashMap<>();
             for (TableMeta t : sorted) {
                 t.heads.lock();
                 locked.add(t);
+            }
+            List<Long> ids = seriesQuery == null ? null : new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(seriesQuery != null ? seriesQuery : "SELECT 1")) {
+                while (ids != null && rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            Map<TableMeta, Map<Long, long[][]>> out = new java.util.HashMap<>();
+            for (TableMeta t : sorted) {
                 Map<Long, long[][]> copies = new java.util.HashMap<>();
                 if (t.headSamples.get() > 0) {
-                    for (SeriesState s : t.series.values()) {
+                    for (SeriesState s : ids == null ? t.series.values() : seriesOf(t, ids)) {
                         if (s.headSize > 0) {
                             copies.put(s.id(), new long[][] {java.util.Arrays.copyOf(s.headMillis, s.headSize),
                                 java.util.Arrays.copyOf(s.headBits, s.headSize)});
@@ -1026,7 +1043,6 @@ final class H2Store implements AutoCloseable {
                 }
                 out.put(t, copies);
             }
-            whileLocked.accept(out);
             return out;
         } finally {
             for (TableMeta t : locked) {
@@ -1035,12 +1051,21 @@ final class H2Store implements AutoCloseable {
         }
     }
 
-    /** A step that may fail with an SQLException. */
-    interface SqlConsumer<T> {
-        void accept(T value) throws SQLException;
+    private static List<SeriesState> seriesOf(TableMeta t, List<Long> ids) {
+        List<SeriesState> out = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            SeriesState s = t.seriesById.get(id);
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
-
+    /** The ids of a table's series that {@code seriesWhere} (null: all) selects, for {@link #copyHeads}. */
+    static String seriesIds(TableMeta t, String seriesWhere) {
+        return "SELECT " + quote(Catalog.SERIES_ID) + " FROM " + t.seriesTable() + (seriesWhere == null ? "" : " WHERE " + seriesWhere);
+    }
 
     /** A stored sample's value and version. */
     private record StoredSample(Object value, long version) {
@@ -1200,6 +1225,9 @@ final class H2Store implements AutoCloseable {
                 }
             } finally {
                 release(c);
+            }
+            for (SeriesState s : created.values()) {
+                t.seriesById.put(s.id(), s);
             }
             t.series.putAll(created);
             for (int i : missing) {
@@ -1523,6 +1551,7 @@ final class H2Store implements AutoCloseable {
     public void close() throws SQLException {
         SQLException unflushed = null;
         if (!closed) {
+            closing = true;
             try {
                 flushAllHeads();
             } catch (SQLException e) {

@@ -153,25 +153,23 @@ final class QueryEngine {
                 // the heads are copied and the snapshot taken under the tables' heads locks: no head moves into a
                 // block in between, so each sample is read once
                 if (keyedTime) {
-                    heads = store.copyHeads(List.of(translated.keyedTable()), copies -> rs = statement.executeQuery(h2Sql))
-                            .get(translated.keyedTable());
+                    TableMeta keyed = translated.keyedTable();
+                    heads = store.copyHeads(List.of(keyed), connection, H2Store.seriesIds(keyed, translated.seriesWhere())).get(keyed);
                     fromMillis = translated.bounds().fromMillis();
                     toMillis = translated.bounds().toMillis();
                 } else {
-                    store.copyHeads(translated.tables(), copies -> {
-                        Map<String, Map<Long, long[][]>> given = new java.util.HashMap<>();
-                        copies.forEach((t, h) -> {
-                            if (!h.isEmpty()) {
-                                given.put(SqlFunctions.headsKey(t.database, t.name), h);
-                            }
-                        });
-                        if (!given.isEmpty()) {
-                            SqlFunctions.giveHeads(connection, given);
-                            givenHeads = true;
+                    Map<String, Map<Long, long[][]>> given = new java.util.HashMap<>();
+                    store.copyHeads(translated.tables(), connection, null).forEach((t, h) -> {
+                        if (!h.isEmpty()) {
+                            given.put(SqlFunctions.headsKey(t.database, t.name), h);
                         }
-                        rs = statement.executeQuery(h2Sql);
                     });
+                    if (!given.isEmpty()) {
+                        SqlFunctions.giveHeads(connection, given);
+                        givenHeads = true;
+                    }
                 }
+                rs = statement.executeQuery(h2Sql);
                 ResultSetMetaData md = rs.getMetaData();
                 int n = md.getColumnCount();
                 keyColumn = 0;

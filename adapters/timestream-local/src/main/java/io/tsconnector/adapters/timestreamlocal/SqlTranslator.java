@@ -40,10 +40,11 @@ final class SqlTranslator {
     /**
      * A statement ready for H2, the tables it reads and their schema versions it was translated on; with
      * {@code keyedTime} its {@code time} is two columns and its rows carry blocks and heads of {@code keyedTable} to read
-     * out within {@code bounds}, see {@link H2Store#viewQuery(TableMeta, TimeBounds, String, boolean)}.
+     * out within {@code bounds}, of the series {@code seriesWhere} selects (null: all), see
+     * {@link H2Store#viewQuery(TableMeta, TimeBounds, String, boolean)}.
      */
     record Translated(String sql, Set<TableMeta> tables, java.util.Map<TableMeta, Integer> versions, boolean keyedTime,
-                      TableMeta keyedTable, TimeBounds bounds) {
+                      TableMeta keyedTable, TimeBounds bounds, String seriesWhere) {
         /** Whether a table changed its schema since (the statement may lack a new dimension column). */
         boolean stale() {
             for (java.util.Map.Entry<TableMeta, Integer> e : versions.entrySet()) {
@@ -308,7 +309,8 @@ final class SqlTranslator {
             // another reference to a table (a join, a subquery) may read other times: translate without bounds
             return translate(tokens, catalog, Plan.PLAIN);
         }
-        return new Translated(out.toString(), tables, versions, keyedTime, keyedTable, keyedTime ? pushdown.bounds() : null);
+        return new Translated(out.toString(), tables, versions, keyedTime, keyedTable, keyedTime ? pushdown.bounds() : null,
+                keyedTime ? pushdown.seriesWhere() : null);
     }
 
     /** A token that is no table reference and no value column, in H2 SQL. */

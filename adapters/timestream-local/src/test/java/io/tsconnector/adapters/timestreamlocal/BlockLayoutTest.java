@@ -157,6 +157,74 @@ class BlockLayoutTest {
     }
 
     @Test
+    void aReadOfOneSeriesCopiesTheHeadOfThatSeriesOnly() throws Exception {
+        try (LocalTimestream ts = LocalTimestream.open(Records.memName(), true)) {
+            List<Record> batch = new ArrayList<>();
+            for (String s : new String[] {"a", "b", "c"}) {
+                for (int i = 0; i < 5; i++) {
+                    batch.add(rec("m", i, T0 + i * 15_000L, "s", s));
+                }
+            }
+            ts.writeClient().writeRecords(write("db", "t", batch));
+            ts.pageRows(2);
+            QueryResponse page = ts.queryClient().query(QueryRequest.builder()
+                    .queryString("SELECT * FROM \"db\".\"t\" WHERE s = 'b'").build());
+            assertEquals(2, page.rows().size());
+            Field engine = LocalTimestream.class.getDeclaredField("queryEngine");
+            engine.setAccessible(true);
+            Field cursors = QueryEngine.class.getDeclaredField("cursors");
+            cursors.setAccessible(true);
+            Object cursor = ((Map<?, ?>) cursors.get(engine.get(ts))).values().iterator().next();
+            Field heads = cursor.getClass().getDeclaredField("heads");
+            heads.setAccessible(true);
+            assertEquals(1, ((Map<?, ?>) heads.get(cursor)).size(), "the heads copied for the read");
+            List<String> values = new ArrayList<>();
+            do {
+                page.rows().forEach(r -> values.add(r.data().get(r.data().size() - 1).scalarValue()));
+                page = page.nextToken() == null ? null : ts.queryClient().query(QueryRequest.builder()
+                        .queryString("SELECT * FROM \"db\".\"t\" WHERE s = 'b'").nextToken(page.nextToken()).build());
+            } while (page != null);
+            assertEquals(5, values.size(), values.toString());
+        }
+    }
+
+    @Test
+    void aWriteWhileTheEngineClosesIsKeptOrRefused() throws Exception {
+        Path data = dir.resolve("closing");
+        LocalTimestream ts = LocalTimestream.open(data.toString(), true);
+        ts.writeClient().writeRecords(write("db", "t1", rec("m", 1, T0, "s", "a")));
+        ts.writeClient().writeRecords(write("db", "t2", rec("m", 1, T0, "s", "a")));
+        H2Store store = store(ts);
+        List<Catalog.TableMeta> order = new ArrayList<>();
+        store.catalog.databases.values().forEach(db -> order.addAll(db.tables.values()));
+        Catalog.TableMeta first = order.get(0);
+        Catalog.TableMeta last = order.get(1);
+        // the close flushes the first table's heads, then waits for the second's
+        last.heads.lock();
+        Thread closing = new Thread(ts::close);
+        boolean written;
+        try {
+            closing.start();
+            while (!last.heads.hasQueuedThreads()) {
+                Thread.sleep(1);
+            }
+            try {
+                ts.writeClient().writeRecords(write("db", first.name, rec("m", 2, T0 + 15_000L, "s", "a")));
+                written = true;
+            } catch (RuntimeException refused) {
+                written = false;
+            }
+        } finally {
+            last.heads.unlock();
+        }
+        closing.join();
+        try (LocalTimestream again = LocalTimestream.open(data.toString(), true)) {
+            List<List<String>> rows = queryAll(again.queryClient(), "SELECT measure_value::double FROM \"db\".\"" + first.name + "\" ORDER BY time");
+            assertEquals(written ? List.of(List.of("1.0"), List.of("2.0")) : List.of(List.of("1.0")), rows, "written: " + written);
+        }
+    }
+
+    @Test
     void theWriteLogBringsBackHeadsAfterACrash() throws Exception {
         Path data = dir.resolve("crash");
         List<TreeMap<Long, Stored>> model = new ArrayList<>();
