@@ -71,7 +71,7 @@ class InfluxBenchmark {
     private static final int READ_SERIES = 1_000;
     private static final int READ_SAMPLES = 1_000;
     private static final int READ_RUNS = Integer.getInteger("bench.readRuns", 5);
-    private static final int READ_WARMUPS = Integer.getInteger("bench.readWarmups", 3);
+    private static final int READ_WARMUPS = Integer.getInteger("bench.readWarmups", 10);
     /** Which parts run: {@code ingest}, {@code read} or both (comma-separated). */
     private static final List<String> PARTS = List.of(System.getProperty("bench.parts", "ingest,read").split(","));
 

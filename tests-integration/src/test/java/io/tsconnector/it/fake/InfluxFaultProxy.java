@@ -42,8 +42,10 @@ public final class InfluxFaultProxy implements AutoCloseable {
     public volatile int status;
     /** Answer 413 to a request whose body is larger; forwards the others. */
     public volatile int maxBodyBytes = Integer.MAX_VALUE;
-    /** Wait this long before forwarding. */
+    /** Wait this long before forwarding (or, with {@link #stallAfterBytes}, in the middle of the answer). */
     public volatile long delayMs;
+    /** When 0 or more: send the answer's headers and this many bytes of its body, then wait {@link #delayMs}. */
+    public volatile int stallAfterBytes = -1;
     /** Close the connection without an answer. */
     public volatile boolean reset;
 
@@ -64,6 +66,7 @@ public final class InfluxFaultProxy implements AutoCloseable {
         status = 0;
         maxBodyBytes = Integer.MAX_VALUE;
         delayMs = 0;
+        stallAfterBytes = -1;
         reset = false;
     }
 
@@ -79,13 +82,9 @@ public final class InfluxFaultProxy implements AutoCloseable {
             if (reset) {
                 return;
             }
-            if (delayMs > 0) {
-                try {
-                    Thread.sleep(delayMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            int stallAt = stallAfterBytes;
+            if (delayMs > 0 && stallAt < 0 && !sleep(delayMs)) {
+                return;
             }
             if (status != 0) {
                 answer(ex, status, ("{\"error\":\"injected " + status + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -106,9 +105,30 @@ public final class InfluxFaultProxy implements AutoCloseable {
             HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             r.headers().firstValue("X-Influxdb-Error").ifPresent(v -> ex.getResponseHeaders().add("X-Influxdb-Error", v));
             r.headers().firstValue("Content-Type").ifPresent(v -> ex.getResponseHeaders().add("Content-Type", v));
+            if (stallAt >= 0 && r.body().length > stallAt) {
+                ex.sendResponseHeaders(r.statusCode(), 0);
+                OutputStream out = ex.getResponseBody();
+                out.write(r.body(), 0, stallAt);
+                out.flush();
+                if (sleep(delayMs)) {
+                    out.write(r.body(), stallAt, r.body().length - stallAt);
+                    out.close();
+                }
+                return;
+            }
             answer(ex, r.statusCode(), r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -6,14 +6,25 @@ import io.tsconnector.application.RetryLaterException;
 import io.tsconnector.application.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
@@ -21,7 +32,8 @@ import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
 
 /**
- * The InfluxDB v1 HTTP API on the JDK client: {@code POST /write} and {@code POST /query}, with retries
+ * The InfluxDB v1 HTTP API on the JDK's HTTP clients ({@link HttpClient} for writes, {@link HttpURLConnection}
+ * for queries): {@code POST /write} and {@code POST /query}, with retries
  * (exponential backoff with jitter) of 429, 5xx and network errors, and the translation of everything
  * else into the application's never-retry exceptions. One instance serves all threads.
  */
@@ -32,10 +44,22 @@ public final class InfluxHttp {
     private static final int MAX_ERROR_TEXT = 1_000;
     static final String MESSAGE_PACK = "application/x-msgpack";
     private static final Pattern NOT_FOUND = Pattern.compile("(?i)(database|retention policy|bucket) not found");
+    /** Closes the connections of queries whose read deadline has passed. */
+    private static final ScheduledThreadPoolExecutor DEADLINES = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "influxdb-read-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        // a query that ends in time takes its timer out of the queue at once
+        DEADLINES.setRemoveOnCancelPolicy(true);
+    }
 
     private final InfluxSettings settings;
     private final HttpClient client;
     private final String base;
+    private final URL queryUrl;
     private final InfluxCallObserver observer;
 
     public InfluxHttp(InfluxSettings settings) {
@@ -49,6 +73,11 @@ public final class InfluxHttp {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         String u = settings.url().toString();
         this.base = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+        try {
+            this.queryUrl = URI.create(base + "/query").toURL();
+        } catch (MalformedURLException e) {
+            throw new UncheckedIOException("not a URL for InfluxDB: " + base, e);
+        }
     }
 
     InfluxSettings settings() {
@@ -72,7 +101,7 @@ public final class InfluxHttp {
             b.header("Content-Encoding", "gzip");
         }
         HttpResponse<String> r = send("write", b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
-                settings.maxWriteRetries(), what, ignored -> { });
+                settings.maxWriteRetries(), what);
         if (r.statusCode() / 100 == 2) {
             return new WriteAnswer(r.statusCode(), null);
         }
@@ -89,62 +118,183 @@ public final class InfluxHttp {
     }
 
     /**
-     * A query under a read deadline: the request's timeout is the time left (never more than
-     * {@code --influxdb.timeout}), and once the deadline passes while the answer streams in, the connection is
-     * closed, which makes InfluxDB stop the query. With {@code messagePack} the answer is asked for in
-     * MessagePack (InfluxDB 1.x and 2.x); the reader is told which format came back.
+     * A query under a read deadline: no socket wait is longer than the time left (nor than
+     * {@code --influxdb.timeout}), and once the deadline passes the connection is closed, also in the middle of
+     * the answer, which makes InfluxDB stop the query. With {@code messagePack} the answer is asked for in
+     * MessagePack (InfluxDB 1.x and 2.x); the reader is told which format came back. An interrupted thread stops
+     * reading at the next block of the answer and closes the connection.
+     *
+     * <p>Queries go out on {@link HttpURLConnection}, read on the calling thread: a remote read is a few large
+     * answers, and the JDK's asynchronous {@link HttpClient} hands every block of them from its selector thread
+     * to the reading thread, which cost the connector about as much CPU as parsing them.
      */
     String query(String database, String influxQl, String what, ReadDeadline deadline, boolean messagePack,
                  BodyReader reader) {
         deadline.check("before " + what);
-        String form = "db=" + encode(database) + rp() + "&epoch=ms&chunked=true&chunk_size=10000&q=" + encode(influxQl);
-        HttpRequest.Builder b = request(URI.create(base + "/query"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", messagePack ? MESSAGE_PACK : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8));
-        boolean limitedByDeadline = false;
-        if (deadline.isBounded()) {
-            Duration left = deadline.remainingOr(settings.timeout());
-            if (left.isZero()) {
-                throw deadline.exceeded("before " + what, null);
-            }
-            limitedByDeadline = left.compareTo(settings.timeout()) < 0;
-            b.timeout(left);
+        byte[] form = ("db=" + encode(database) + rp() + "&epoch=ms&chunked=true&chunk_size=10000&q=" + encode(influxQl))
+                .getBytes(StandardCharsets.UTF_8);
+        Duration limit = deadline.remainingOr(settings.timeout());
+        if (deadline.isBounded() && limit.isZero()) {
+            throw deadline.exceeded("before " + what, null);
         }
-        HttpResponse<InputStream> r;
+        boolean limitedByDeadline = limit.compareTo(settings.timeout()) < 0;
+        Cut cut = new Cut(deadline);
         try {
-            r = send("query", b.build(), HttpResponse.BodyHandlers.ofInputStream(),
-                    settings.maxReadRetries(), what, InfluxHttp::closeQuietly, deadline);
-        } catch (RetryLaterException e) {
-            // a request timeout set from the deadline may fire just before the deadline's clock says it passed
-            if (deadline.passed() || limitedByDeadline && e.getCause() instanceof java.net.http.HttpTimeoutException) {
-                throw deadline.exceeded("waiting for " + what, e);
+            HttpURLConnection c;
+            try {
+                c = openQuery(form, messagePack, limit, what, deadline, cut);
+            } catch (RetryLaterException e) {
+                // a socket timeout set from the deadline may fire just before the deadline's clock says it passed
+                if (deadline.passed() || limitedByDeadline && e.getCause() instanceof SocketTimeoutException) {
+                    throw deadline.exceeded("waiting for " + what, e);
+                }
+                throw e;
             }
-            throw e;
-        }
-        try (InputStream body = deadline.isBounded() ? new DeadlineStream(r.body(), deadline, what) : r.body()) {
-            boolean answeredMessagePack = r.headers().firstValue("Content-Type")
-                    .map(c -> c.regionMatches(true, 0, MESSAGE_PACK, 0, MESSAGE_PACK.length())).orElse(false);
-            if (r.statusCode() == 200) {
-                reader.read(body, answeredMessagePack);
-                return r.headers().firstValue("X-Influxdb-Version").orElse(null);
-            }
-            byte[] start = body.readNBytes(MAX_ERROR_TEXT * 4);
-            String text = errorText(answeredMessagePack ? messagePackError(start) : new String(start, StandardCharsets.UTF_8),
-                    r.headers().firstValue("X-Influxdb-Error").orElse(null));
-            throw translate(what, r.statusCode(), text);
-        } catch (IOException e) {
-            // the answer broke off while it was read: the query may succeed again
-            throw new RetryLaterException(what + " failed while reading the answer: " + describe(e), e);
+            return answer(c, what, deadline, reader);
+        } finally {
+            cut.cancel();
         }
     }
 
-    /** An answer body that ends the read with the deadline's error once it has passed. */
-    private static final class DeadlineStream extends java.io.FilterInputStream {
+    /** Reads the answer of an open query: a 200's body into the reader, else the error it names. */
+    private String answer(HttpURLConnection c, String what, ReadDeadline deadline, BodyReader reader) {
+        boolean done = false;
+        try {
+            int status = c.getResponseCode();
+            String type = c.getHeaderField("Content-Type");
+            boolean answeredMessagePack = type != null && type.regionMatches(true, 0, MESSAGE_PACK, 0, MESSAGE_PACK.length());
+            if (status == 200) {
+                try (InputStream body = new StoppableStream(c.getInputStream(), deadline, what)) {
+                    reader.read(body, answeredMessagePack);
+                }
+                done = true;
+                return c.getHeaderField("X-Influxdb-Version");
+            }
+            InputStream error = c.getErrorStream();
+            byte[] start = error == null ? new byte[0] : error.readNBytes(MAX_ERROR_TEXT * 4);
+            String text = errorText(answeredMessagePack ? messagePackError(start) : new String(start, StandardCharsets.UTF_8),
+                    c.getHeaderField("X-Influxdb-Error"));
+            throw translate(what, status, text);
+        } catch (IOException e) {
+            if (deadline.passed()) {
+                throw deadline.exceeded("while " + what + " was answering", e);
+            }
+            // the answer broke off while it was read: the query may succeed again
+            throw new RetryLaterException(what + " failed while reading the answer: " + describe(e), e);
+        } finally {
+            if (!done) {
+                // an answer not read to its end: closing the connection makes InfluxDB stop the query
+                c.disconnect();
+            }
+        }
+    }
+
+    /**
+     * Sends a query, again after a network error or a 429/5xx answer while retries are left and the deadline
+     * has not passed; returns the connection of the last answer, its status read.
+     */
+    private HttpURLConnection openQuery(byte[] form, boolean messagePack, Duration limit, String what,
+                                        ReadDeadline deadline, Cut cut) {
+        long start = System.nanoTime();
+        try {
+            for (int attempt = 0; ; attempt++) {
+                if (attempt > 0) {
+                    observer.retried("query");
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new RetryLaterException(what + " was interrupted");
+                }
+                HttpURLConnection c = null;
+                int status;
+                try {
+                    c = (HttpURLConnection) queryUrl.openConnection(Proxy.NO_PROXY);
+                    cut.watch(c);
+                    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit.toMillis()));
+                    c.setConnectTimeout((int) Math.min(ms, CONNECT_TIMEOUT.toMillis()));
+                    c.setReadTimeout(ms);
+                    c.setInstanceFollowRedirects(false);
+                    c.setUseCaches(false);
+                    c.setDoOutput(true);
+                    c.setFixedLengthStreamingMode(form.length);
+                    c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+                    c.setRequestProperty("Accept", messagePack ? MESSAGE_PACK : "application/json");
+                    String auth = settings.credentials().authorization();
+                    if (auth != null) {
+                        c.setRequestProperty("Authorization", auth);
+                    }
+                    try (OutputStream out = c.getOutputStream()) {
+                        out.write(form);
+                    }
+                    status = c.getResponseCode();
+                } catch (IOException e) {
+                    if (c != null) {
+                        c.disconnect();
+                    }
+                    if (attempt < settings.maxReadRetries() && !deadline.passed()) {
+                        backoff(attempt);
+                        continue;
+                    }
+                    throw new RetryLaterException(what + " failed: " + describe(e), e);
+                }
+                if (status == 429) {
+                    observer.throttled("query");
+                }
+                if (retryable(status) && attempt < settings.maxReadRetries() && !deadline.passed()) {
+                    c.disconnect();
+                    backoff(attempt);
+                    continue;
+                }
+                return c;
+            }
+        } finally {
+            // the answer's body is read after this: its time is the time to the first byte
+            observer.called("query", System.nanoTime() - start);
+        }
+    }
+
+    /** Closes the connection of a query when its deadline passes, so a socket wait ends there too. */
+    private static final class Cut implements Runnable {
+        private final ScheduledFuture<?> timer;
+        private volatile HttpURLConnection connection;
+        private volatile boolean fired;
+
+        Cut(ReadDeadline deadline) {
+            this.timer = deadline.isBounded()
+                    ? DEADLINES.schedule(this, deadline.remainingOr(null).toNanos(), TimeUnit.NANOSECONDS) : null;
+        }
+
+        void watch(HttpURLConnection c) {
+            connection = c;
+            if (fired) {
+                c.disconnect();
+            }
+        }
+
+        @Override
+        public void run() {
+            fired = true;
+            HttpURLConnection c = connection;
+            if (c != null) {
+                c.disconnect();
+            }
+        }
+
+        void cancel() {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * An answer body that ends the read with the deadline's error once it has passed, and with an
+     * {@link InterruptedIOException} once the reading thread is interrupted.
+     */
+    private static final class StoppableStream extends java.io.FilterInputStream {
         private final ReadDeadline deadline;
         private final String what;
 
-        DeadlineStream(InputStream in, ReadDeadline deadline, String what) {
+        StoppableStream(InputStream in, ReadDeadline deadline, String what) {
             super(in);
             this.deadline = deadline;
             this.what = what;
@@ -162,40 +312,34 @@ public final class InfluxHttp {
             return super.read(b, off, len);
         }
 
-        private void check() {
+        private void check() throws InterruptedIOException {
             if (deadline.passed()) {
                 throw deadline.exceeded("while " + what + " was answering", null);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException(what + " was interrupted");
             }
         }
     }
 
     /**
-     * Sends a request, again after a network error or a 429/5xx answer (whose body is discarded) while
-     * retries are left; returns the last answer.
+     * Sends a request, again after a network error or a 429/5xx answer while retries are left; returns the
+     * last answer.
      *
      * @throws RetryLaterException when the retries are spent on network errors, or the thread is interrupted
      */
     private <T> HttpResponse<T> send(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                     int retries, String what, java.util.function.Consumer<T> discard) {
-        return send(operation, request, handler, retries, what, discard, ReadDeadline.NONE);
-    }
-
-    /** The same, retrying only while the deadline has not passed. */
-    private <T> HttpResponse<T> send(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                     int retries, String what, java.util.function.Consumer<T> discard,
-                                     ReadDeadline deadline) {
+                                     int retries, String what) {
         long start = System.nanoTime();
         try {
-            return sendWithRetries(operation, request, handler, retries, what, discard, deadline);
+            return sendWithRetries(operation, request, handler, retries, what);
         } finally {
-            // a query's answer is read after this: its time is the time to the first byte
             observer.called(operation, System.nanoTime() - start);
         }
     }
 
     private <T> HttpResponse<T> sendWithRetries(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                                int retries, String what, java.util.function.Consumer<T> discard,
-                                                ReadDeadline deadline) {
+                                                int retries, String what) {
         for (int attempt = 0; ; attempt++) {
             HttpResponse<T> r;
             if (attempt > 0) {
@@ -204,7 +348,7 @@ public final class InfluxHttp {
             try {
                 r = client.send(request, handler);
             } catch (IOException e) {
-                if (attempt < retries && !deadline.passed()) {
+                if (attempt < retries) {
                     backoff(attempt);
                     continue;
                 }
@@ -216,20 +360,11 @@ public final class InfluxHttp {
             if (r.statusCode() == 429) {
                 observer.throttled(operation);
             }
-            if (retryable(r.statusCode()) && attempt < retries && !deadline.passed()) {
-                discard.accept(r.body());
+            if (retryable(r.statusCode()) && attempt < retries) {
                 backoff(attempt);
                 continue;
             }
             return r;
-        }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            // an answer being thrown away
         }
     }
 
