@@ -20,12 +20,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageUnpacker;
@@ -60,6 +64,7 @@ public final class InfluxHttp {
     private final HttpClient client;
     private final String base;
     private final URL queryUrl;
+    private final SSLSocketFactory tlsSockets;
     private final InfluxCallObserver observer;
 
     public InfluxHttp(InfluxSettings settings) {
@@ -67,16 +72,30 @@ public final class InfluxHttp {
     }
 
     public InfluxHttp(InfluxSettings settings, InfluxCallObserver observer) {
+        this(settings, observer, defaultTls());
+    }
+
+    /** With the TLS context that checks an https InfluxDB's certificate (else the JDK's default, its trust store). */
+    public InfluxHttp(InfluxSettings settings, InfluxCallObserver observer, SSLContext tls) {
         this.settings = settings;
         this.observer = observer;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+                .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls).build();
+        this.tlsSockets = tls.getSocketFactory();
         String u = settings.url().toString();
         this.base = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
         try {
             this.queryUrl = URI.create(base + "/query").toURL();
         } catch (MalformedURLException e) {
             throw new UncheckedIOException("not a URL for InfluxDB: " + base, e);
+        }
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no default TLS context", e);
         }
     }
 
@@ -208,6 +227,9 @@ public final class InfluxHttp {
                 int status;
                 try {
                     c = (HttpURLConnection) queryUrl.openConnection(Proxy.NO_PROXY);
+                    if (c instanceof HttpsURLConnection https) {
+                        https.setSSLSocketFactory(tlsSockets);
+                    }
                     cut.watch(c);
                     int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit.toMillis()));
                     c.setConnectTimeout((int) Math.min(ms, CONNECT_TIMEOUT.toMillis()));

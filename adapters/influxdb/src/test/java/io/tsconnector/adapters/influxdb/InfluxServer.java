@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * Test helper: one real {@code influxd} (Debian's influxdb 1.6) on free loopback ports, with a temporary
@@ -26,15 +27,24 @@ public final class InfluxServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int START_ATTEMPTS = 3;
 
+    /** HTTPS for influxd's API: its certificate and key (PEM files) and a client context that trusts it. */
+    public record Tls(Path certificate, Path key, SSLContext trust) {
+    }
+
     private final Process process;
     private final Path dir;
     private final int port;
+    private final HttpClient http;
+    private final String scheme;
     private final Thread killOnExit;
 
-    private InfluxServer(Process process, Path dir, int port) {
+    private InfluxServer(Process process, Path dir, int port, Tls tls) {
         this.process = process;
         this.dir = dir;
         this.port = port;
+        this.http = tls == null ? HTTP
+                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls.trust()).build();
+        this.scheme = tls == null ? "http" : "https";
         // a test JVM that ends without closing this must not leave influxd running
         this.killOnExit = new Thread(process::destroyForcibly, "kill-influxd");
         Runtime.getRuntime().addShutdownHook(killOnExit);
@@ -65,6 +75,11 @@ public final class InfluxServer implements AutoCloseable {
 
     /** Starts influxd and waits until {@code /ping} answers; retries on another port if one was taken meanwhile. */
     public static InfluxServer start() {
+        return start(null);
+    }
+
+    /** The same, serving its API over HTTPS when {@code tls} is given. */
+    public static InfluxServer start(Tls tls) {
         Path binary = requireBinary();
         IOException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
@@ -73,10 +88,10 @@ public final class InfluxServer implements AutoCloseable {
                 dir = Files.createTempDirectory("influxd-test");
                 int http = freePort();
                 Path conf = dir.resolve("influxdb.conf");
-                Files.writeString(conf, config(dir, http, freePort()), UTF_8);
+                Files.writeString(conf, config(dir, http, freePort(), tls), UTF_8);
                 Process p = new ProcessBuilder(binary.toString(), "run", "-config", conf.toString())
                         .redirectErrorStream(true).redirectOutput(dir.resolve("influxd.log").toFile()).start();
-                InfluxServer server = new InfluxServer(p, dir, http);
+                InfluxServer server = new InfluxServer(p, dir, http, tls);
                 if (server.awaitReady(Duration.ofSeconds(30))) {
                     return server;
                 }
@@ -90,7 +105,7 @@ public final class InfluxServer implements AutoCloseable {
         throw new IllegalStateException("influxd did not start", last);
     }
 
-    private static String config(Path dir, int http, int rpc) {
+    private static String config(Path dir, int http, int rpc, Tls tls) {
         return """
                 reporting-disabled = true
                 bind-address = "127.0.0.1:%2$d"
@@ -108,6 +123,7 @@ public final class InfluxServer implements AutoCloseable {
                   bind-address = "127.0.0.1:%3$d"
                   log-enabled = false
                   flux-enabled = false
+                  %4$s
                 [ifql]
                   enabled = false
                 [logging]
@@ -117,7 +133,8 @@ public final class InfluxServer implements AutoCloseable {
                   enabled = false
                 [retention]
                   enabled = false
-                """.formatted(dir, rpc, http);
+                """.formatted(dir, rpc, http, tls == null ? "" : "https-enabled = true\n  https-certificate = \""
+                + tls.certificate() + "\"\n  https-private-key = \"" + tls.key() + "\"");
     }
 
     private static int freePort() throws IOException {
@@ -130,7 +147,7 @@ public final class InfluxServer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(uri().resolve("/ping"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri().resolve("/ping"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 204) {
                     return true;
@@ -152,7 +169,7 @@ public final class InfluxServer implements AutoCloseable {
     }
 
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create(scheme + "://127.0.0.1:" + port);
     }
 
     public int port() {
@@ -168,7 +185,7 @@ public final class InfluxServer implements AutoCloseable {
     public String query(String db, String influxQl) {
         String form = (db == null ? "" : "db=" + URLEncoder.encode(db, UTF_8) + "&") + "q=" + URLEncoder.encode(influxQl, UTF_8);
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri().resolve("/query"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri().resolve("/query"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
