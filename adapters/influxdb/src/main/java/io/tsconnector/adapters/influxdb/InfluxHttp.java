@@ -26,6 +26,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -119,8 +121,10 @@ public final class InfluxHttp {
         if (gzip) {
             b.header("Content-Encoding", "gzip");
         }
-        HttpResponse<String> r = send("write", b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
-                settings.maxWriteRetries(), what);
+        HttpRequest request = b.build();
+        HttpResponse<String> r = withRetries("write", settings.maxWriteRetries(), what, ReadDeadline.NONE,
+                () -> client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)),
+                HttpResponse::statusCode, ignored -> { });
         if (r.statusCode() / 100 == 2) {
             return new WriteAnswer(r.statusCode(), null);
         }
@@ -214,63 +218,52 @@ public final class InfluxHttp {
      */
     private HttpURLConnection openQuery(byte[] form, boolean messagePack, Duration limit, String what,
                                         ReadDeadline deadline, Cut cut) {
-        long start = System.nanoTime();
+        int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit.toMillis()));
+        return withRetries("query", settings.maxReadRetries(), what, deadline,
+                () -> sendQuery(form, messagePack, ms, cut), InfluxHttp::status, HttpURLConnection::disconnect);
+    }
+
+    /** One attempt of a query, up to its answer's status; the connection is closed when the attempt fails. */
+    private HttpURLConnection sendQuery(byte[] form, boolean messagePack, int timeoutMs, Cut cut)
+            throws IOException, InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
+        HttpURLConnection c = (HttpURLConnection) queryUrl.openConnection(Proxy.NO_PROXY);
         try {
-            for (int attempt = 0; ; attempt++) {
-                if (attempt > 0) {
-                    observer.retried("query");
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new RetryLaterException(what + " was interrupted");
-                }
-                HttpURLConnection c = null;
-                int status;
-                try {
-                    c = (HttpURLConnection) queryUrl.openConnection(Proxy.NO_PROXY);
-                    if (c instanceof HttpsURLConnection https) {
-                        https.setSSLSocketFactory(tlsSockets);
-                    }
-                    cut.watch(c);
-                    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit.toMillis()));
-                    c.setConnectTimeout((int) Math.min(ms, CONNECT_TIMEOUT.toMillis()));
-                    c.setReadTimeout(ms);
-                    c.setInstanceFollowRedirects(false);
-                    c.setUseCaches(false);
-                    c.setDoOutput(true);
-                    c.setFixedLengthStreamingMode(form.length);
-                    c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-                    c.setRequestProperty("Accept", messagePack ? MESSAGE_PACK : "application/json");
-                    String auth = settings.credentials().authorization();
-                    if (auth != null) {
-                        c.setRequestProperty("Authorization", auth);
-                    }
-                    try (OutputStream out = c.getOutputStream()) {
-                        out.write(form);
-                    }
-                    status = c.getResponseCode();
-                } catch (IOException e) {
-                    if (c != null) {
-                        c.disconnect();
-                    }
-                    if (attempt < settings.maxReadRetries() && !deadline.passed()) {
-                        backoff(attempt);
-                        continue;
-                    }
-                    throw new RetryLaterException(what + " failed: " + describe(e), e);
-                }
-                if (status == 429) {
-                    observer.throttled("query");
-                }
-                if (retryable(status) && attempt < settings.maxReadRetries() && !deadline.passed()) {
-                    c.disconnect();
-                    backoff(attempt);
-                    continue;
-                }
-                return c;
+            if (c instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(tlsSockets);
             }
-        } finally {
-            // the answer's body is read after this: its time is the time to the first byte
-            observer.called("query", System.nanoTime() - start);
+            cut.watch(c);
+            c.setConnectTimeout((int) Math.min(timeoutMs, CONNECT_TIMEOUT.toMillis()));
+            c.setReadTimeout(timeoutMs);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(form.length);
+            c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+            c.setRequestProperty("Accept", messagePack ? MESSAGE_PACK : "application/json");
+            String auth = settings.credentials().authorization();
+            if (auth != null) {
+                c.setRequestProperty("Authorization", auth);
+            }
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(form);
+            }
+            c.getResponseCode();
+            return c;
+        } catch (IOException e) {
+            c.disconnect();
+            throw e;
+        }
+    }
+
+    /** The status of a connection whose answer has arrived (it is kept: no further I/O). */
+    private static int status(HttpURLConnection c) {
+        try {
+            return c.getResponseCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -344,49 +337,53 @@ public final class InfluxHttp {
         }
     }
 
+    /** One attempt of a call: its answer, or the network error that ended it. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T send() throws IOException, InterruptedException;
+    }
+
     /**
-     * Sends a request, again after a network error or a 429/5xx answer while retries are left; returns the
-     * last answer.
+     * Makes a call, again after a network error or a 429/5xx answer (which {@code discard} lets go) while retries
+     * are left and the deadline has not passed; returns the last answer. The observer gets the time until then,
+     * which for a query is the time to the first byte of its answer.
      *
      * @throws RetryLaterException when the retries are spent on network errors, or the thread is interrupted
      */
-    private <T> HttpResponse<T> send(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                     int retries, String what) {
+    private <T> T withRetries(String operation, int retries, String what, ReadDeadline deadline, Attempt<T> attempt,
+                              ToIntFunction<T> status, Consumer<T> discard) {
         long start = System.nanoTime();
         try {
-            return sendWithRetries(operation, request, handler, retries, what);
-        } finally {
-            observer.called(operation, System.nanoTime() - start);
-        }
-    }
-
-    private <T> HttpResponse<T> sendWithRetries(String operation, HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                                int retries, String what) {
-        for (int attempt = 0; ; attempt++) {
-            HttpResponse<T> r;
-            if (attempt > 0) {
-                observer.retried(operation);
-            }
-            try {
-                r = client.send(request, handler);
-            } catch (IOException e) {
-                if (attempt < retries) {
-                    backoff(attempt);
+            for (int n = 0; ; n++) {
+                if (n > 0) {
+                    observer.retried(operation);
+                }
+                T r;
+                try {
+                    r = attempt.send();
+                } catch (IOException e) {
+                    if (n < retries && !deadline.passed()) {
+                        backoff(n);
+                        continue;
+                    }
+                    throw new RetryLaterException(what + " failed: " + describe(e), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RetryLaterException(what + " was interrupted", e);
+                }
+                int code = status.applyAsInt(r);
+                if (code == 429) {
+                    observer.throttled(operation);
+                }
+                if (retryable(code) && n < retries && !deadline.passed()) {
+                    discard.accept(r);
+                    backoff(n);
                     continue;
                 }
-                throw new RetryLaterException(what + " failed: " + describe(e), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetryLaterException(what + " was interrupted", e);
+                return r;
             }
-            if (r.statusCode() == 429) {
-                observer.throttled(operation);
-            }
-            if (retryable(r.statusCode()) && attempt < retries) {
-                backoff(attempt);
-                continue;
-            }
-            return r;
+        } finally {
+            observer.called(operation, System.nanoTime() - start);
         }
     }
 
