@@ -166,6 +166,16 @@ final class Catalog {
             headSize++;
         }
 
+        /**
+         * Empties the head and gives back its arrays: a series whose head went into blocks at a checkpoint
+         * (no sample for an hour, or a full write log) may never be written again, and its 2 KiB would stay.
+         */
+        void headRelease() {
+            headSize = 0;
+            headMillis = EMPTY;
+            headBits = EMPTY;
+        }
+
         /** Drops the head's first {@code n} samples. */
         void headDrop(int n) {
             System.arraycopy(headMillis, n, headMillis, 0, headSize - n);

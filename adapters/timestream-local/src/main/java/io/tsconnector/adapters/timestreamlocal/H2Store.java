@@ -955,7 +955,7 @@ final class H2Store implements AutoCloseable {
                 s.blockLastMillis = Math.max(s.blockLastMillis, s.headMillis[s.headSize - 1]);
                 s.lastBlockKey = written[i][0];
                 s.lastBlockCount = (int) written[i][1];
-                s.headSize = 0;
+                s.headRelease();
             }
             t.headSamples.addAndGet(-moved);
             return moved;

@@ -189,6 +189,33 @@ class BlockLayoutTest {
     }
 
     @Test
+    void aHeadWrittenAsABlockGivesBackItsMemory() throws Exception {
+        try (LocalTimestream ts = LocalTimestream.open(Records.memName(), true)) {
+            List<Record> batch = new ArrayList<>();
+            for (String s : new String[] {"a", "b"}) {
+                for (int i = 0; i < 40; i++) {
+                    batch.add(rec("m", i, T0 + i * 15_000L, "s", s));
+                }
+            }
+            ts.writeClient().writeRecords(write("db", "t", batch));
+            H2Store store = store(ts);
+            Catalog.TableMeta t = store.catalog.databases.values().iterator().next().tables.values().iterator().next();
+            for (Catalog.SeriesState s : t.series.values()) {
+                assertEquals(40, s.headSize);
+            }
+            store.flushAllHeads();
+            for (Catalog.SeriesState s : t.series.values()) {
+                assertEquals(0, s.headSize);
+                assertEquals(0, s.headMillis.length + s.headBits.length, "a series that is never written again keeps no head");
+            }
+            // the series goes on from its block
+            ts.writeClient().writeRecords(write("db", "t", rec("m", 40, T0 + 40 * 15_000L, "s", "a")));
+            assertEquals(List.of(List.of("41", "820.0")), queryAll(ts.queryClient(),
+                    "SELECT count(*), sum(measure_value::double) FROM \"db\".\"t\" WHERE s = 'a'"));
+        }
+    }
+
+    @Test
     void aWriteWhileTheEngineClosesIsKeptOrRefused() throws Exception {
         Path data = dir.resolve("closing");
         LocalTimestream ts = LocalTimestream.open(data.toString(), true);
