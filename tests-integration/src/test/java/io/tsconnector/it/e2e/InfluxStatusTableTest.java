@@ -130,6 +130,47 @@ class InfluxStatusTableTest {
     }
 
     @Test
+    void anInfluxDb2PartialWrite422AnswersLike400WithCounts() {
+        proxy.influxDb2Unparsable = "\u0000never";
+        HttpResponse<String> r = client.write(samples(SHORT_DB, "partial2_total", NOW - 3 * 3_600_000L, NOW));
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("refused 1 of 2 points"), r.body());
+        assertTrue(r.body().contains("retention policy"), r.body());
+        assertEquals("1", r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").orElse(null));
+        assertEquals(1, stored(SHORT_DB, "partial2_total"));
+    }
+
+    @Test
+    void linesInfluxDb2CouldNotParseAreRefusedAndTheOthersOfTheirRequestStored() {
+        // InfluxDB 2 stores nothing of a request with a line it cannot parse, and names every such line
+        proxy.influxDb2Unparsable = "job=poison";
+        assertOnlyThePoisonedSeriesIsRefused("good2_total", "invalid tag format", 2);
+    }
+
+    @Test
+    void linesInfluxDb3CouldNotParseAreRefusedOneByOneAndTheOthersStored() {
+        // InfluxDB 3 stores nothing of a request with a line it cannot parse, and names the first such line:
+        // each answer names one line, which is left out of the next request
+        proxy.influxDb3Unparsable = "job=poison";
+        assertOnlyThePoisonedSeriesIsRefused("good3_total", "Expected at least one space character", 4);
+    }
+
+    /** Three series of 3 samples in one request, the second of them refused: the other 6 samples are stored. */
+    private static void assertOnlyThePoisonedSeriesIsRefused(String metric, String reason, int writes) {
+        long[] times = {NOW, NOW + 1000, NOW + 2000};
+        double[] values = {1, 2, 3};
+        HttpResponse<String> r = client.write(body(List.of(
+                series(DB, TABLE, metric, List.of("job", "api"), times, values),
+                series(DB, TABLE, metric, List.of("job", "poison"), times, values),
+                series(DB, TABLE, metric, List.of("job", "web"), times, values))));
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains(reason), r.body());
+        assertEquals("6", r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").orElse(null));
+        assertEquals(6, stored(DB, metric), "the other series of the request are stored");
+        assertEquals(writes, proxy.seen.stream().filter(s -> s.path().equals("/write")).count(), "write requests");
+    }
+
+    @Test
     void missingDatabaseAnswers404() {
         HttpResponse<String> r = client.write(samples("nosuchdb", "lost_total", NOW));
         assertEquals(404, r.statusCode(), r.body());

@@ -58,7 +58,8 @@ class ReadCorrectnessTest {
     /** Rows of each "paged" series: more than one 1,000-row page, so a series spans pages. */
     private static final int PAGED_SAMPLES = 1_500;
 
-    enum Kind { MEMORY, LOCAL, LOCAL_EMPTY_FIRST_PAGE, FAKE_TIMESTREAM_SDK, INFLUXDB }
+    /** INFLUXDB_AS_ANY_SERVER: the same influxd, read as a server that names no version (the way for InfluxDB 3). */
+    enum Kind { MEMORY, LOCAL, LOCAL_EMPTY_FIRST_PAGE, FAKE_TIMESTREAM_SDK, INFLUXDB, INFLUXDB_AS_ANY_SERVER }
 
     private record Opened(SeriesWriter writer, SeriesReader reader, AutoCloseable resources) {
         /** Whether the store holds the series unaltered; the others it refuses and never returns. */
@@ -89,7 +90,16 @@ class ReadCorrectnessTest {
                     fakeWriter.close();
                     fake.close();
                 }));
-        STORES.put(Kind.INFLUXDB, influx());
+        InfluxServer server = InfluxServer.start();
+        server.createDatabase(DEST.database());
+        InfluxHttp http = new InfluxHttp(InfluxSettings.of(server.uri(), InfluxCredentials.none()));
+        InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
+        STORES.put(Kind.INFLUXDB, new Opened(writer, new InfluxSeriesReader(http), () -> {
+            writer.close();
+            server.close();
+        }));
+        // the same data written again is kept once
+        STORES.put(Kind.INFLUXDB_AS_ANY_SERVER, new Opened(writer, InfluxSeriesReader.readingAsAnyServer(http), () -> { }));
         List<TimeSeries> data = dataSet();
         long samples = data.stream().mapToLong(s -> s.samples().size()).sum();
         for (Map.Entry<Kind, Opened> e : STORES.entrySet()) {
@@ -100,17 +110,6 @@ class ReadCorrectnessTest {
         }
         assertEquals(SAMPLES, samples - data.stream().filter(STORES.get(Kind.INFLUXDB)::holds)
                 .mapToLong(s -> s.samples().size()).sum(), "InfluxDB refuses exactly the series with a newline");
-    }
-
-    private static Opened influx() {
-        InfluxServer server = InfluxServer.start();
-        server.createDatabase(DEST.database());
-        InfluxHttp http = new InfluxHttp(InfluxSettings.of(server.uri(), InfluxCredentials.none()));
-        InfluxSeriesWriter writer = new InfluxSeriesWriter(http);
-        return new Opened(writer, new InfluxSeriesReader(http), () -> {
-            writer.close();
-            server.close();
-        });
     }
 
     private static Opened local(String path, boolean emptyFirstPage) {
@@ -339,7 +338,7 @@ class ReadCorrectnessTest {
         for (SeriesQuery q : queries) {
             expected.add(read(Kind.MEMORY, q));
         }
-        for (Kind kind : List.of(Kind.LOCAL, Kind.LOCAL_EMPTY_FIRST_PAGE, Kind.INFLUXDB)) {
+        for (Kind kind : List.of(Kind.LOCAL, Kind.LOCAL_EMPTY_FIRST_PAGE, Kind.INFLUXDB, Kind.INFLUXDB_AS_ANY_SERVER)) {
             try (Connector connector = connectorOnLocal(kind)) {
                 assertEquals(expected, RemoteCalls.samples(RemoteCalls.read(connector.uri(), RemoteCalls.readRequest(queries))),
                         kind + " SAMPLES");

@@ -48,6 +48,18 @@ public final class InfluxFaultProxy implements AutoCloseable {
     public volatile int stallAfterBytes = -1;
     /** Close the connection without an answer. */
     public volatile boolean reset;
+    /**
+     * Answer writes as InfluxDB 2 does: a request with a line containing this text is refused whole with 400
+     * {@code {"code":"invalid","message":"unable to parse '<line>': ..."}} naming each such line, and a partial
+     * write of influxd (400) becomes InfluxDB 2's 422 with its message; null forwards writes as they are.
+     */
+    public volatile String influxDb2Unparsable;
+    /**
+     * Answer writes as InfluxDB 3 does: a request with a line containing this text is refused whole with 400
+     * {@code {"error":"line protocol parsing error","data":{"error_message":...,"line_number":N,...}}} naming
+     * the first such line; null forwards writes as they are.
+     */
+    public volatile String influxDb3Unparsable;
 
     public InfluxFaultProxy(URI target) throws IOException {
         this.target = target;
@@ -68,6 +80,8 @@ public final class InfluxFaultProxy implements AutoCloseable {
         delayMs = 0;
         stallAfterBytes = -1;
         reset = false;
+        influxDb2Unparsable = null;
+        influxDb3Unparsable = null;
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -94,6 +108,39 @@ public final class InfluxFaultProxy implements AutoCloseable {
                 answer(ex, 413, "{\"error\":\"Request Entity Too Large\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return;
             }
+            String unparsable3 = influxDb3Unparsable;
+            if (unparsable3 != null && ex.getRequestURI().getPath().equals("/write")) {
+                String[] lines = new String("gzip".equals(ex.getRequestHeaders().getFirst("Content-Encoding"))
+                        ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes() : body,
+                        java.nio.charset.StandardCharsets.UTF_8).split("\n");
+                for (int i = 0; i < lines.length; i++) {
+                    if (lines[i].contains(unparsable3)) {
+                        answer(ex, 400, ("{\"error\":\"line protocol parsing error\",\"data\":{\"error_message\":"
+                                + "\"Expected at least one space character\",\"line_number\":" + (i + 1)
+                                + ",\"original_line\":\"" + lines[i].substring(0, Math.min(20, lines[i].length()))
+                                .replace("\\", "\\\\").replace("\"", "\\\"") + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        return;
+                    }
+                }
+            }
+            String unparsable = influxDb2Unparsable;
+            boolean asInfluxDb2 = unparsable != null && ex.getRequestURI().getPath().equals("/write");
+            if (asInfluxDb2) {
+                String text = new String("gzip".equals(ex.getRequestHeaders().getFirst("Content-Encoding"))
+                        ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes() : body,
+                        java.nio.charset.StandardCharsets.UTF_8);
+                StringBuilder refused = new StringBuilder();
+                for (String line : text.split("\n")) {
+                    if (line.contains(unparsable)) {
+                        refused.append(refused.length() == 0 ? "" : "\n").append("unable to parse '").append(line)
+                                .append("': invalid tag format");
+                    }
+                }
+                if (refused.length() > 0) {
+                    answer(ex, 400, influxDb2Error("invalid", refused.toString()));
+                    return;
+                }
+            }
             HttpRequest.Builder b = HttpRequest.newBuilder(target.resolve(ex.getRequestURI().toString()))
                     .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
             for (String h : List.of("Content-Type", "Content-Encoding")) {
@@ -103,6 +150,12 @@ public final class InfluxFaultProxy implements AutoCloseable {
                 }
             }
             HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            String error = r.headers().firstValue("X-Influxdb-Error").orElse("");
+            if (asInfluxDb2 && r.statusCode() == 400 && error.contains("partial write")) {
+                answer(ex, 422, influxDb2Error("unprocessable entity", "failure writing points to database: " + error
+                        + " for database: 0a1b2c3d4e5f6a7b for retention policy: autogen"));
+                return;
+            }
             r.headers().firstValue("X-Influxdb-Error").ifPresent(v -> ex.getResponseHeaders().add("X-Influxdb-Error", v));
             r.headers().firstValue("Content-Type").ifPresent(v -> ex.getResponseHeaders().add("Content-Type", v));
             if (stallAt >= 0 && r.body().length > stallAt) {
@@ -120,6 +173,21 @@ public final class InfluxFaultProxy implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** An error answer's body as InfluxDB 2 writes it. */
+    private static byte[] influxDb2Error(String code, String message) {
+        StringBuilder json = new StringBuilder("{\"code\":\"").append(code).append("\",\"message\":\"");
+        for (char c : message.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append("\"}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static boolean sleep(long ms) {

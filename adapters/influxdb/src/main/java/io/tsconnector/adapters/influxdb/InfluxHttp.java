@@ -1,5 +1,8 @@
 package io.tsconnector.adapters.influxdb;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.tsconnector.application.NeverRetryException;
 import io.tsconnector.application.ReadDeadline;
 import io.tsconnector.application.RetryLaterException;
@@ -105,8 +108,28 @@ public final class InfluxHttp {
         return settings;
     }
 
-    /** What InfluxDB answered to a write that was not retried away. */
-    record WriteAnswer(int status, String error) {
+    /**
+     * What InfluxDB answered to a write that was not retried away: its status, its error text for a message
+     * (cut at {@value #MAX_ERROR_TEXT} characters) and the whole error text, which names every refused line.
+     */
+    record WriteAnswer(int status, String error, String fullError, int refusedLine) {
+    }
+
+    /** The version the last answer that named one gave ({@code X-Influxdb-Version}), or null before any. */
+    private volatile String knownVersion;
+
+    /**
+     * The server's version as its answers name it (InfluxDB 1.x and 2.x name it in every answer, InfluxDB 3 in
+     * none to {@code /query} and {@code /write}), or null when no answer has named one yet.
+     */
+    String knownVersion() {
+        return knownVersion;
+    }
+
+    private void saw(String version) {
+        if (version != null && !version.isBlank() && !version.equals(knownVersion)) {
+            knownVersion = version;
+        }
     }
 
     /**
@@ -125,10 +148,12 @@ public final class InfluxHttp {
         HttpResponse<String> r = withRetries("write", settings.maxWriteRetries(), what, ReadDeadline.NONE,
                 () -> client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)),
                 HttpResponse::statusCode, ignored -> { });
+        saw(r.headers().firstValue("X-Influxdb-Version").orElse(null));
         if (r.statusCode() / 100 == 2) {
-            return new WriteAnswer(r.statusCode(), null);
+            return new WriteAnswer(r.statusCode(), null, null, -1);
         }
-        return new WriteAnswer(r.statusCode(), errorText(r.body(), r.headers().firstValue("X-Influxdb-Error").orElse(null)));
+        String full = fullErrorText(r.body(), r.headers().firstValue("X-Influxdb-Error").orElse(null));
+        return new WriteAnswer(r.statusCode(), cut(full), full, refusedLine(r.body()));
     }
 
     /**
@@ -191,7 +216,9 @@ public final class InfluxHttp {
                     reader.read(body, answeredMessagePack);
                 }
                 done = true;
-                return c.getHeaderField("X-Influxdb-Version");
+                String version = c.getHeaderField("X-Influxdb-Version");
+                saw(version);
+                return version;
             }
             InputStream error = c.getErrorStream();
             byte[] start = error == null ? new byte[0] : error.readNBytes(MAX_ERROR_TEXT * 4);
@@ -452,22 +479,126 @@ public final class InfluxHttp {
         if (NOT_FOUND.matcher(error).find()) {
             return new NeverRetryException(NeverRetryException.Kind.NOT_FOUND, message);
         }
-        if (error.contains("timeout") || error.contains("max concurrent queries")) {
+        if (error.contains("max-select-series limit exceeded")) {
+            // Timestream for InfluxDB's parameter influxqlMaxSelectSeries (influxd's max-select-series)
+            return new NeverRetryException(NeverRetryException.Kind.INVALID, message + " (the server's limit of series a "
+                    + "SELECT may read, influxqlMaxSelectSeries on Timestream for InfluxDB, must be 0 or at least the "
+                    + "number of series one remote-read query selects)");
+        }
+        // InfluxDB 3 runs out of query memory as "Resources exhausted": the same query may pass later
+        if (error.contains("timeout") || error.contains("max concurrent queries") || error.contains("Resources exhausted")) {
             return new RetryLaterException(message);
         }
         return new NeverRetryException(NeverRetryException.Kind.INVALID, message);
     }
 
-    private static String errorText(String body, String header) {
+    /** The error text of an answer, cut at {@value #MAX_ERROR_TEXT} characters for a message. */
+    static String errorText(String body, String header) {
+        return cut(fullErrorText(body, header));
+    }
+
+    /**
+     * The whole error text of an answer: the header InfluxDB 1.x sets, else the {@code error} member of a JSON
+     * body (1.x, and InfluxDB 3), else the {@code message} member (InfluxDB 2's {@code {"code","message"}}, with
+     * the code when the message is empty), else the body as it is.
+     */
+    static String fullErrorText(String body, String header) {
         String text = header != null && !header.isBlank() ? header : body;
         if (text == null || text.isBlank()) {
             return null;
         }
         text = text.strip();
-        if (text.startsWith("{\"error\":\"") && text.endsWith("\"}")) {
-            text = text.substring(10, text.length() - 2).replace("\\\"", "\"").replace("\\\\", "\\");
+        if (text.startsWith("{")) {
+            String member = jsonErrorMember(text);
+            if (member != null && !member.isBlank()) {
+                return member;
+            }
         }
-        return text.length() > MAX_ERROR_TEXT ? text.substring(0, MAX_ERROR_TEXT) + "..." : text;
+        return text;
+    }
+
+    private static final JsonFactory ERROR_JSON = new JsonFactory();
+
+    /**
+     * The text of an error document's {@code error} member (with the {@code error_message} and
+     * {@code line_number} of its {@code data}, as InfluxDB 3 names a line it could not parse), else its
+     * {@code message} (else its {@code code}), or null.
+     */
+    private static String jsonErrorMember(String text) {
+        ErrorDocument d = errorDocument(text);
+        if (d == null) {
+            return null;
+        }
+        if (d.error != null && !d.error.isBlank()) {
+            if (d.dataMessage != null) {
+                return d.error + ": " + d.dataMessage + (d.line > 0 ? " (line " + d.line + " of the request)" : "");
+            }
+            return d.error;
+        }
+        if (d.message != null && !d.message.isBlank()) {
+            return d.message;
+        }
+        return d.code;
+    }
+
+    /**
+     * The line (from 1) that an InfluxDB 3 write answer names as one it could not parse ({@code data.line_number};
+     * it then stored nothing of the request), or -1.
+     */
+    static int refusedLine(String body) {
+        ErrorDocument d = body == null || !body.strip().startsWith("{") ? null : errorDocument(body);
+        return d == null || d.line > Integer.MAX_VALUE || d.dataMessage == null ? -1 : (int) d.line;
+    }
+
+    /** The members of an error document that name what went wrong. */
+    private static final class ErrorDocument {
+        String error;
+        String message;
+        String code;
+        String dataMessage;
+        long line = -1;
+    }
+
+    private static ErrorDocument errorDocument(String text) {
+        ErrorDocument d = new ErrorDocument();
+        try (JsonParser p = ERROR_JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.VALUE_STRING) {
+                    switch (name) {
+                        case "error" -> d.error = p.getText();
+                        case "message" -> d.message = p.getText();
+                        case "code" -> d.code = p.getText();
+                        default -> { }
+                    }
+                } else if (name.equals("data") && value == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String member = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (member.equals("error_message") && v == JsonToken.VALUE_STRING) {
+                            d.dataMessage = p.getText();
+                        } else if (member.equals("line_number") && v == JsonToken.VALUE_NUMBER_INT) {
+                            d.line = p.getLongValue();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            return null; // not a JSON document: the text as it is
+        }
+        return d;
+    }
+
+    private static String cut(String text) {
+        return text == null || text.length() <= MAX_ERROR_TEXT ? text : text.substring(0, MAX_ERROR_TEXT) + "...";
     }
 
     private static String describe(Throwable e) {

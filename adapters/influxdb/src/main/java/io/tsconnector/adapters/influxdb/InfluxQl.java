@@ -107,8 +107,10 @@ public final class InfluxQl {
             tag = identifier(m.name());
         }
         return switch (m.type()) {
-            case EQ -> equal(tag, v, true);
-            case NEQ -> equal(tag, v, false);
+            // InfluxDB 3 prints a statement back to text before it runs it, a '"' in a string as \", which
+            // its parser then refuses: such a value is compared with an exact regex, which it prints as it is
+            case EQ -> v.indexOf('"') >= 0 ? tag + " =~ /^" + exactRegex(v) + "$/" : equal(tag, v, true);
+            case NEQ -> v.indexOf('"') >= 0 ? tag + " !~ /^" + exactRegex(v) + "$/" : equal(tag, v, false);
             case RE -> tag + " =~ " + regex(v);
             case NRE -> tag + " !~ " + regex(v);
         };

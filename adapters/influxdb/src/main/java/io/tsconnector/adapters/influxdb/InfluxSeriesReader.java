@@ -11,7 +11,10 @@ import io.tsconnector.application.RetryLaterException;
 import io.tsconnector.application.port.out.SeriesReader;
 import io.tsconnector.domain.Destination;
 import io.tsconnector.domain.Labels;
+import io.tsconnector.domain.MatchType;
+import io.tsconnector.domain.Matcher;
 import io.tsconnector.domain.Sample;
+import io.tsconnector.domain.SampleValidator;
 import io.tsconnector.domain.SeriesConsumer;
 import io.tsconnector.domain.SeriesQuery;
 import io.tsconnector.domain.TimeSeries;
@@ -87,10 +90,20 @@ public final class InfluxSeriesReader implements SeriesReader {
     private final int parallelism;
     private final long minPointsPerStatement;
     private final boolean messagePack;
+    private final boolean exactOnAnyServer;
     private final ExecutorService parts;
 
     public InfluxSeriesReader(InfluxHttp http) {
-        this(http, MIN_POINTS_PER_STATEMENT, true);
+        this(http, MIN_POINTS_PER_STATEMENT, true, false);
+    }
+
+    /**
+     * A reader that reads every server as one that names no version (as InfluxDB 3 does): the table's tag keys
+     * asked first, regexes InfluxDB 3 may read otherwise decided by the connector, statements of at most
+     * {@value #SLICE_MS} ms. Tests run it against InfluxDB 1.x, where its answers must be the same.
+     */
+    public static InfluxSeriesReader readingAsAnyServer(InfluxHttp http) {
+        return new InfluxSeriesReader(http, MIN_POINTS_PER_STATEMENT, false, true);
     }
 
     /**
@@ -98,6 +111,11 @@ public final class InfluxSeriesReader implements SeriesReader {
      * MessagePack where the server offers it (tests take every way).
      */
     InfluxSeriesReader(InfluxHttp http, long minPointsPerStatement, boolean messagePack) {
+        this(http, minPointsPerStatement, messagePack, false);
+    }
+
+    private InfluxSeriesReader(InfluxHttp http, long minPointsPerStatement, boolean messagePack, boolean exactOnAnyServer) {
+        this.exactOnAnyServer = exactOnAnyServer;
         this.http = http;
         this.minPointsPerStatement = minPointsPerStatement;
         this.messagePack = messagePack;
@@ -120,23 +138,42 @@ public final class InfluxSeriesReader implements SeriesReader {
     public void read(Destination destination, SeriesQuery query, ReadDeadline deadline, SeriesConsumer consumer) {
         long start = Math.max(query.startMs(), InfluxQl.MIN_TIME_MS);
         long end = Math.min(query.endMs(), InfluxQl.MAX_TIME_MS);
-        String first = InfluxQl.first(destination.table(), query);
-        if (start > end || first == null) {
+        if (start > end || InfluxQl.first(destination.table(), query) == null) {
             return;
         }
         String what = "InfluxQL query on " + destination;
+        // a server not known to be 1.x or 2.x (InfluxDB 3 names no version) is read the way that is exact on
+        // InfluxDB 3 too: see serverQuery
+        boolean known = !exactOnAnyServer && isInfluxDb1or2(http.knownVersion());
+        SeriesQuery asked = query;
+        if (!known) {
+            asked = serverQuery(destination, query, what, deadline);
+            // the answer may have named the version
+            known = !exactOnAnyServer && isInfluxDb1or2(http.knownVersion());
+            if (known) {
+                asked = query;
+            } else if (asked == null) {
+                return;
+            }
+        }
+        long slice = known ? Long.MAX_VALUE : SLICE_MS;
         Accumulator discovered = new Accumulator(what, FIRST, null, 1);
-        String version = http.query(destination.database(), first, what, deadline, false, discovered::parse);
+        String version = http.query(destination.database(), sliced(destination.table(), start, end, asked, slice),
+                what, deadline, false, discovered::parse);
         List<Found> found = discovered.found();
+        if (!known) {
+            // what the server was not asked, or may read otherwise than Prometheus, is decided here
+            found.removeIf(f -> !matchesAll(query.matchers(), f.labels));
+        }
         if (found.isEmpty()) {
             return;
         }
-        boolean oneOrTwo = isInfluxDb1or2(version);
+        boolean oneOrTwo = known && isInfluxDb1or2(version);
         // only the plan for 1.x and 2.x depends on how many points a series has
         long each = oneOrTwo ? pointsPerSeries(destination, query, what, deadline) : 0;
         Plan plan = oneOrTwo && each >= minPointsPerStatement
                 ? perSeries(destination.table(), start, end, found, each, messagePack)
-                : oneSelect(destination.table(), start, end, query, oneOrTwo && messagePack);
+                : oneSelect(destination.table(), start, end, asked, oneOrTwo && messagePack, slice);
         Set<Labels> expected = new HashSet<>(found.size() * 2);
         for (Found f : found) {
             expected.add(f.labels);
@@ -171,15 +208,179 @@ public final class InfluxSeriesReader implements SeriesReader {
         return v.startsWith("1.") || v.startsWith("2.");
     }
 
-    /** One SELECT of all series, split by time into up to {@link #parallelism} parts when long. */
-    private Plan oneSelect(String table, long start, long end, SeriesQuery query, boolean messagePack) {
-        int n = (int) Math.max(1, Math.min(parallelism, (end - start) / MIN_PART_MS));
-        long step = (end - start + 1) / n;
-        List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+    /**
+     * Time a statement covers at most on a server not known to be InfluxDB 1.x or 2.x: InfluxDB 3 Core refuses
+     * a query that would read more than 432 files of a table, about 72 hours of data at its defaults.
+     */
+    static final long SLICE_MS = 24 * 3_600_000L;
+    /** Statements of one request of a sliced SELECT (and of the discovery, for its series). */
+    private static final int MAX_SLICES = MAX_STATEMENTS;
+
+    /**
+     * The query as a server not known to be InfluxDB 1.x or 2.x is asked it, or null when no series can match.
+     * InfluxDB 3 reads a tag key its table does not have as NULL, so that {@code l=""}, {@code l!="v"} and every
+     * regex on it select nothing, where Prometheus selects every series: the table's tag keys are asked first
+     * ({@code SHOW TAG KEYS}), and a matcher on a key it lacks is dropped when it matches an absent label (else
+     * nothing matches). InfluxDB 3 compiles regexes with Rust's engine after dropping the backslash of escapes
+     * such as {@code \b}, {@code \t}, {@code \A}, and reads {@code \d}, {@code \w}, {@code \s} as Unicode
+     * classes: a regex whose text InfluxDB 3 may read otherwise than RE2 ({@link #readAlike}) is left to the
+     * connector. Every matcher is then checked on the series found.
+     */
+    private SeriesQuery serverQuery(Destination destination, SeriesQuery query, String what, ReadDeadline deadline) {
+        Set<String> tagKeys = new HashSet<>();
+        http.query(destination.database(), "SHOW TAG KEYS FROM " + InfluxQl.identifier(destination.table()), what,
+                deadline, false, (body, packed) -> tagKeysOf(body, what, tagKeys));
+        List<Matcher> kept = new ArrayList<>();
+        for (Matcher m : query.matchers()) {
+            String key = m.name().equals(Labels.METRIC_NAME) ? LineProtocol.MEASURE_NAME : m.name();
+            if (SampleValidator.isReserved(m.name()) && !m.name().equals(Labels.METRIC_NAME)) {
+                kept.add(m); // never a tag: InfluxQl answers TRUE or FALSE
+            } else if (!tagKeys.contains(key)) {
+                if (!m.matchesAbsent()) {
+                    return null;
+                }
+            } else if ((m.type() == MatchType.RE || m.type() == MatchType.NRE)
+                    && !readAlike(m.value())) {
+                continue; // decided on the series found
+            } else {
+                kept.add(m);
+            }
+        }
+        return query.withMatchers(kept);
+    }
+
+    /**
+     * Whether InfluxDB 3 reads a Prometheus (RE2) regex as RE2 does: no escape of a letter or digit other than
+     * {@code \p}, {@code \P}, {@code \x} and a quoted {@code \Q...\E} ({@link InfluxQl#regex} spells that out);
+     * every brace a repetition of at most 100 (RE2 reads other braces literally, Rust's engine refuses them,
+     * and large ones pass its size limit); groups nested at most 50 deep; at most 4,096 characters.
+     */
+    static boolean readAlike(String re) {
+        if (re.length() > 4096) {
+            return false;
+        }
+        int depth = 0;
+        for (int i = 0; i < re.length(); i++) {
+            char c = re.charAt(i);
+            if (c == '\\' && i + 1 < re.length()) {
+                char next = re.charAt(++i);
+                if (next == 'Q') {
+                    int end = re.indexOf("\\E", i + 1);
+                    i = end < 0 ? re.length() : end + 1;
+                } else if (Character.isLetterOrDigit(next) && next < 0x80 && "pPx".indexOf(next) < 0) {
+                    return false;
+                } else if ("pPx".indexOf(next) >= 0 && i + 1 < re.length() && re.charAt(i + 1) == '{') {
+                    int end = re.indexOf('}', i + 1);
+                    i = end < 0 ? re.length() : end; // \p{Greek}, \x{263a}: a name, not a repetition
+                }
+            } else if (c == '(' || c == '[') {
+                if (++depth > 50) {
+                    return false;
+                }
+            } else if (c == ')' || c == ']') {
+                depth--;
+            } else if (c == '{') {
+                int j = i + 1;
+                int digits = 0;
+                long n = 0;
+                boolean comma = false;
+                for (; j < re.length(); j++) {
+                    char d = re.charAt(j);
+                    if (d >= '0' && d <= '9') {
+                        n = Math.min(1_000_000, n * 10 + (d - '0'));
+                        digits += comma ? 0 : 1;
+                    } else if (d == ',' && !comma) {
+                        comma = true;
+                        n = 0;
+                    } else {
+                        break;
+                    }
+                }
+                if (digits == 0 || j == re.length() || re.charAt(j) != '}' || n > 100
+                        || Long.parseLong(re.substring(i + 1, i + 1 + Math.min(digits, 7))) > 100) {
+                    return false;
+                }
+                i = j;
+            }
+        }
+        return true;
+    }
+
+    private static boolean matchesAll(List<Matcher> matchers, Labels labels) {
+        for (Matcher m : matchers) {
+            if (!m.matches(labels)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The tag keys of a {@code SHOW TAG KEYS} answer (the first value of each row), into {@code out}. */
+    static void tagKeysOf(InputStream body, String what, Set<String> out) throws IOException {
+        try (JsonParser p = JSON.createParser(body)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t != JsonToken.FIELD_NAME) {
+                    continue;
+                }
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (field.equals("values") && v == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_ARRAY) {
+                        boolean firstOfRow = true;
+                        JsonToken e;
+                        while ((e = p.nextToken()) != JsonToken.END_ARRAY && e != null) {
+                            if (firstOfRow && e == JsonToken.VALUE_STRING) {
+                                out.add(p.getText());
+                            }
+                            firstOfRow = false;
+                            p.skipChildren();
+                        }
+                    }
+                } else if (field.equals("error") && v == JsonToken.VALUE_STRING) {
+                    throw InfluxHttp.queryError(what, p.getText());
+                }
+            }
+        } catch (JsonParseException e) {
+            throw new NeverRetryException(NeverRetryException.Kind.INVALID, what
+                    + " failed: InfluxDB's answer is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The discovery statement ({@code first()}) of a query, one for each slice of at most {@code slice} ms. */
+    private static String sliced(String table, long start, long end, SeriesQuery query, long slice) {
+        StringBuilder q = new StringBuilder();
+        for (long[] part : slices(start, end, slice, 1)) {
+            q.append(q.length() == 0 ? "" : ";").append(InfluxQl.first(table,
+                    new SeriesQuery(part[0], part[1], query.matchers(), query.hints())));
+        }
+        return q.toString();
+    }
+
+    /** {@code [start, end]} in at least {@code atLeast} parts of about equal length, none longer than {@code slice}. */
+    static List<long[]> slices(long start, long end, long slice, int atLeast) {
+        long length = end - start + 1;
+        long n = Math.max(atLeast, slice == Long.MAX_VALUE ? 1 : (length + slice - 1) / slice);
+        n = Math.max(1, Math.min(Math.min(n, MAX_SLICES), length));
+        long step = length / n;
+        List<long[]> out = new ArrayList<>((int) n);
+        for (long i = 0; i < n; i++) {
             long from = start + i * step;
-            long to = i == n - 1 ? end : from + step - 1;
-            out.add(InfluxQl.select(table, new SeriesQuery(from, to, query.matchers(), query.hints())));
+            out.add(new long[] {from, i == n - 1 ? end : from + step - 1});
+        }
+        return out;
+    }
+
+    /**
+     * One SELECT of all series, split by time into up to {@link #parallelism} parts when long, and into parts
+     * of at most {@code slice} ms.
+     */
+    private Plan oneSelect(String table, long start, long end, SeriesQuery query, boolean messagePack, long slice) {
+        List<long[]> parts = slices(start, end, slice, (int) Math.max(1, Math.min(parallelism, (end - start) / MIN_PART_MS)));
+        int n = parts.size();
+        List<String> out = new ArrayList<>(n);
+        for (long[] part : parts) {
+            out.add(InfluxQl.select(table, new SeriesQuery(part[0], part[1], query.matchers(), query.hints())));
         }
         return new Plan(out, n, Collections.nCopies(n, null), messagePack);
     }

@@ -45,8 +45,11 @@ import java.util.zip.GZIPOutputStream;
 public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InfluxSeriesWriter.class.getName());
     private static final int MAX_REJECTION_MESSAGES = 10;
-    private static final Pattern DROPPED = Pattern.compile("dropped=(\\d+)");
-    private static final Pattern UNPARSABLE = Pattern.compile("unable to parse '");
+    /** The count of a partial write: at the end (1.x) or before the database it names (2.x). */
+    private static final Pattern DROPPED = Pattern.compile("dropped=(\\d+)(?=$| for database: )");
+    private static final Pattern ANY_DROPPED = Pattern.compile("dropped=(\\d+)");
+    private static final String UNPARSABLE = "unable to parse '";
+    private static final int MAX_LINE_IN_REASON = 300;
 
     private final InfluxHttp http;
     private final InfluxSettings settings;
@@ -115,6 +118,9 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
             return key;
         }
         key = LineProtocol.check(labels) != null ? REFUSED : LineProtocol.seriesKey(measurement, labels);
+        if (key != REFUSED && LineProtocol.seriesKeyTooLong(key, labels) != null) {
+            key = REFUSED;
+        }
         if (cachedKeys.get() < KEY_CACHE_ENTRIES && ofTable.putIfAbsent(labels, key) == null) {
             cachedKeys.incrementAndGet();
         }
@@ -141,7 +147,9 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
             if (key == REFUSED) {
                 rejected += s.samples().size();
                 if (reasons.size() < MAX_REJECTION_MESSAGES) {
-                    reasons.add(LineProtocol.check(s.labels()).describe());
+                    Violation v = LineProtocol.check(s.labels());
+                    reasons.add((v != null ? v : LineProtocol.seriesKeyTooLong(
+                            LineProtocol.seriesKey(destination.table(), s.labels()), s.labels())).describe());
                 }
                 continue;
             }
@@ -189,14 +197,26 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
                 int mid = from + points / 2;
                 return send(d, body, offset, ends, from, mid).plus(send(d, body, offset, ends, mid, to));
             }
-            if (a.status() == 400 && a.error() != null && a.error().contains("partial write")) {
-                long refused = refusedPoints(a.error(), points);
+            String full = a.fullError() == null ? "" : a.fullError();
+            // 1.x answers a partial write with 400, 2.x with 422
+            if ((a.status() == 400 || a.status() == 422) && full.contains("partial write")) {
+                long refused = refusedPoints(full, points);
                 String reason = "InfluxDB refused " + refused + " of " + points + " points written to " + d + ": "
                         + a.error();
                 if (LOG.isLoggable(Level.DEBUG)) {
                     LOG.log(Level.DEBUG, reason);
                 }
                 return new StoreResult(points - refused, refused, List.of(reason), List.of());
+            }
+            if (a.status() == 400 && a.refusedLine() >= 1 && a.refusedLine() <= points) {
+                // InfluxDB 3 names the first line it could not parse, and stores nothing of the request
+                int bad = from + a.refusedLine() - 1;
+                String why = a.error();
+                return resendWithout(d, body, offset, ends, from, to, (i, line) -> i == bad ? why : null, full, what);
+            }
+            if (a.status() == 400 && full.contains(UNPARSABLE)) {
+                Map<String, String> named = unparsableLines(full);
+                return resendWithout(d, body, offset, ends, from, to, (i, line) -> named.get(line), full, what);
             }
             return failed(InfluxHttp.translate(what, a.status(), a.error()));
         } catch (StorageException e) {
@@ -206,22 +226,102 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
         }
     }
 
+    /** Why InfluxDB refused line {@code index} of a batch ({@code line}, its text without the newline), or null. */
+    @FunctionalInterface
+    private interface Refusal {
+        String of(int index, String line);
+    }
+
+    /**
+     * A 400 that names lines InfluxDB could not parse, without a partial write: InfluxDB 2 and 3 write nothing
+     * of such a request (and 1.x answers so when it could parse none of its lines). The lines it names are
+     * refused for good and the others sent again without them; when none of the lines is one it named, the
+     * points are split in two and each half sent, down to single points. No point is sent again that InfluxDB
+     * stored.
+     */
+    private StoreResult resendWithout(Destination d, byte[] body, int offset, int[] ends, int from, int to,
+                                      Refusal refusal, String error, String what) {
+        int points = to - from;
+        LineProtocol.Bytes kept = new LineProtocol.Bytes(ends[to - 1] - (from == 0 ? offset : ends[from - 1]));
+        int[] keptEnds = new int[points];
+        int keptPoints = 0;
+        long refused = 0;
+        List<String> reasons = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            int start = i == 0 ? offset : ends[i - 1];
+            String line = new String(body, start, ends[i] - start - 1, java.nio.charset.StandardCharsets.UTF_8);
+            String why = refusal.of(i, line);
+            if (why == null) {
+                kept.append(body, start, ends[i] - start);
+                keptEnds[keptPoints++] = kept.size();
+                continue;
+            }
+            refused++;
+            if (reasons.size() < MAX_REJECTION_MESSAGES) {
+                reasons.add("InfluxDB could not parse a point written to " + d + ": '"
+                        + (line.length() > MAX_LINE_IN_REASON ? line.substring(0, MAX_LINE_IN_REASON) + "..." : line)
+                        + "': " + why);
+            }
+        }
+        if (refused == 0) {
+            if (points == 1) {
+                String text = error.length() > MAX_LINE_IN_REASON * 4 ? error.substring(0, MAX_LINE_IN_REASON * 4) + "..." : error;
+                return new StoreResult(0, 1, List.of(what + " was refused: " + text), List.of());
+            }
+            int mid = from + points / 2;
+            return send(d, body, offset, ends, from, mid).plus(send(d, body, offset, ends, mid, to));
+        }
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "InfluxDB could not parse " + refused + " of " + points + " points written to " + d
+                    + "; sending the other " + keptPoints + " again");
+        }
+        StoreResult result = new StoreResult(0, refused, reasons, List.of());
+        return keptPoints == 0 ? result : result.plus(send(d, kept.array(), 0, keptEnds, 0, keptPoints));
+    }
+
+    /**
+     * The lines an answer says InfluxDB could not parse, each with why: it names each as
+     * {@code unable to parse '<line>': <why>}, one to a line of its text.
+     */
+    static Map<String, String> unparsableLines(String error) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String piece : error.split("\n")) {
+            int at = piece.indexOf(UNPARSABLE);
+            int end = piece.lastIndexOf("': ");
+            if (at >= 0 && end >= at + UNPARSABLE.length()) {
+                out.put(piece.substring(at + UNPARSABLE.length(), end), piece.substring(end + 3));
+            }
+        }
+        return out;
+    }
+
     /** Points a partial write refused: those it could not parse plus those it dropped, else all. */
     static long refusedPoints(String error, int points) {
         long n = 0;
-        Matcher unparsable = UNPARSABLE.matcher(error);
-        while (unparsable.find()) {
+        for (int at = error.indexOf(UNPARSABLE); at >= 0; at = error.indexOf(UNPARSABLE, at + 1)) {
             n++;
         }
-        Matcher dropped = DROPPED.matcher(error);
-        if (dropped.find()) {
+        String count = last(DROPPED.matcher(error));
+        if (count == null) {
+            count = last(ANY_DROPPED.matcher(error));
+        }
+        if (count != null) {
             try {
-                n += Long.parseLong(dropped.group(1));
+                n += Long.parseLong(count);
             } catch (NumberFormatException e) {
                 n = 0;
             }
         }
         return n <= 0 || n > points ? points : n;
+    }
+
+    /** The first group of a pattern's last match, or null. */
+    private static String last(Matcher m) {
+        String found = null;
+        while (m.find()) {
+            found = m.group(1);
+        }
+        return found;
     }
 
     private static byte[] gzip(byte[] body, int offset, int length) {

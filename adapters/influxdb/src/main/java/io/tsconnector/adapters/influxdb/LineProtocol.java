@@ -13,18 +13,24 @@ import java.nio.charset.StandardCharsets;
  * <p>Escaping: commas and spaces in the measurement; commas, equals signs and spaces in tag keys and
  * values. A backslash before any other character is a literal backslash for every v1-API server. What line
  * protocol cannot carry unaltered is refused, never rewritten: a newline (it ends the point and has no
- * escape), a backslash before a backslash, comma, equals sign or space, or at the end (InfluxDB 1.x keeps
- * {@code \\} as two characters, InfluxDB 2 and 3 read it as one), a measurement starting with {@code #} (a
- * comment line), a carriage return in a name (InfluxQL could not name it in a query), and a series key over
- * InfluxDB's 64 KiB.
+ * escape), a tab (InfluxDB 3 ends a value there), a backslash before a backslash, comma, equals sign or
+ * space, or at the end (InfluxDB 1.x and 2.x keep {@code \\} as two characters, InfluxDB 3 reads it as one),
+ * a measurement starting with {@code #} (a comment line) or holding a NUL, a carriage return in a name
+ * (InfluxQL could not name it in a query), the tag keys InfluxDB 2 reserves ({@code _field},
+ * {@code _measurement}, {@code time}) and a series key over InfluxDB's 64 KiB less the field.
  */
 final class LineProtocol {
     /** Tag holding the metric name, as LiveAnalytics names the measure name column. */
     static final String MEASURE_NAME = "measure_name";
     /** Field holding the value, as LiveAnalytics names a DOUBLE measure value column. */
     static final String FIELD = "measure_value::double";
-    /** InfluxDB refuses a series key (measurement and tags, escaped) longer than this. */
-    static final int MAX_SERIES_KEY_BYTES = 65_535;
+    /**
+     * InfluxDB refuses a series key (measurement and tags, escaped) longer than 65,535 bytes, and one whose
+     * length with 4 bytes and the field's name is longer than that (2.x): so at most this.
+     */
+    static final int MAX_SERIES_KEY_BYTES = 65_535 - 4 - FIELD.length();
+    /** Tag keys InfluxDB 2 refuses (its own columns, and the bytes it uses as bounds); 1.x drops {@code time}. */
+    private static final java.util.Set<String> RESERVED_TAG_KEYS = java.util.Set.of("_field", "_measurement", "time", "\0");
 
     private static final byte[] FIELD_PREFIX = (" " + FIELD + "=").getBytes(StandardCharsets.US_ASCII);
 
@@ -37,6 +43,9 @@ final class LineProtocol {
             char c = text.charAt(i);
             if (c == '\n') {
                 return "it contains a newline, which line protocol cannot carry";
+            }
+            if (c == '\t') {
+                return "it contains a tab, which ends a name or value in InfluxDB 3's line protocol";
             }
             if (c == '\\') {
                 if (i + 1 == text.length()) {
@@ -56,6 +65,9 @@ final class LineProtocol {
         if (table.startsWith("#")) {
             return "a measurement starting with '#' would be a comment line";
         }
+        if (table.indexOf('\0') >= 0) {
+            return "it contains a NUL character, which ends a measurement in InfluxDB 3's line protocol";
+        }
         return unwritableName(table);
     }
 
@@ -67,13 +79,16 @@ final class LineProtocol {
         return unwritable(name);
     }
 
-    /** The violation that keeps a series (stored labels) out of InfluxDB, or null when it can be written. */
+    /**
+     * The violation that keeps a series (stored labels) out of InfluxDB, or null when it can be written; the
+     * measurement's share of the series key is checked with the table ({@link #seriesKeyTooLong}).
+     */
     static Violation check(Labels stored) {
         int keyBytes = 0;
         for (int i = 0; i < stored.size(); i++) {
             String name = stored.name(i);
             String value = stored.value(i);
-            String why = unwritableName(name);
+            String why = RESERVED_TAG_KEYS.contains(name) ? "InfluxDB 2 refuses it as a tag key" : unwritableName(name);
             String what = "label name '" + name + "'";
             if (why == null) {
                 why = unwritable(value);
@@ -83,14 +98,24 @@ final class LineProtocol {
                 return new Violation(IgnoreReason.UNSTORABLE_LABEL, "the " + what + " of series " + stored
                         + " cannot be stored in InfluxDB unaltered: " + why);
             }
-            // both escaped: at most one extra byte per escaped character; an upper bound is enough here
-            keyBytes += 2 + escapedLength(name) + escapedLength(value);
+            // ",key=value" escaped, the metric name under its tag key
+            keyBytes += 2 + escapedLength(name.equals(Labels.METRIC_NAME) ? MEASURE_NAME : name) + escapedLength(value);
         }
         if (keyBytes > MAX_SERIES_KEY_BYTES) {
-            return new Violation(IgnoreReason.UNSTORABLE_LABEL, "the series key of " + stored + " is " + keyBytes
-                    + " bytes, more than the " + MAX_SERIES_KEY_BYTES + " bytes InfluxDB accepts");
+            return tooLong(stored, keyBytes);
         }
         return null;
+    }
+
+    /** The violation of a series key (measurement and tags, as {@link #seriesKey} writes it) that is too long, or null. */
+    static Violation seriesKeyTooLong(byte[] seriesKey, Labels stored) {
+        return seriesKey.length > MAX_SERIES_KEY_BYTES ? tooLong(stored, seriesKey.length) : null;
+    }
+
+    private static Violation tooLong(Labels stored, int keyBytes) {
+        return new Violation(IgnoreReason.UNSTORABLE_LABEL, "the series key of " + stored + " is " + keyBytes
+                + " bytes, more than the " + MAX_SERIES_KEY_BYTES + " bytes InfluxDB accepts with the field "
+                + FIELD);
     }
 
     private static int escapedLength(String s) {
@@ -187,6 +212,12 @@ final class LineProtocol {
             ensure(b.length);
             System.arraycopy(b, 0, buf, size, b.length);
             size += b.length;
+        }
+
+        void append(byte[] b, int offset, int length) {
+            ensure(length);
+            System.arraycopy(b, offset, buf, size, length);
+            size += length;
         }
 
         void appendAscii(String s) {

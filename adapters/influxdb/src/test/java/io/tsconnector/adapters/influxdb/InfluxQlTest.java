@@ -30,6 +30,53 @@ class InfluxQlTest {
     }
 
     @Test
+    void aDoubleQuoteInAValueIsComparedByAnExactRegex() {
+        // InfluxDB 3 prints '"' in a string as \" and then cannot read its own text
+        assertEquals("\"v\" =~ /^say \"hi\"\\.$/", where(Matcher.eq("v", "say \"hi\".")));
+        assertEquals("\"v\" !~ /^a\"b$/", where(Matcher.neq("v", "a\"b")));
+    }
+
+    @Test
+    void regexesInfluxDb3ReadsAsRe2DoAreTold() {
+        for (String alike : new String[] {"a.*|", "api|web", "\\.", "a\\/b", "\\pL+", "\\p{Greek}", "\\x41", "[[:digit:]]+",
+                "a{2}", "a{1,5}", "a{3,}", "(?i)up", "\\Qa\\d{\\E"}) {
+            assertEquals(true, InfluxSeriesReader.readAlike(alike), alike);
+        }
+        for (String other : new String[] {"\\d+", "a\\b", "\\Aa", "a\\z", "a\\tb", "\\w", "\\s", "\\012", "a{", "x{a}",
+                "{", "x{,5}", "a{1,2", "(?:a{1000}){1000}", "a{101}", "(".repeat(60) + ")".repeat(60), "a".repeat(5000)}) {
+            assertEquals(false, InfluxSeriesReader.readAlike(other), other);
+        }
+    }
+
+    @Test
+    void slicesCoverTheRangeWithNoneLongerThanAsked() {
+        List<long[]> parts = InfluxSeriesReader.slices(0, 3 * InfluxSeriesReader.SLICE_MS, InfluxSeriesReader.SLICE_MS, 1);
+        assertEquals(4, parts.size());
+        long next = 0;
+        for (long[] p : parts) {
+            assertEquals(next, p[0]);
+            org.junit.jupiter.api.Assertions.assertTrue(p[1] - p[0] + 1 <= InfluxSeriesReader.SLICE_MS);
+            next = p[1] + 1;
+        }
+        assertEquals(3 * InfluxSeriesReader.SLICE_MS + 1, next);
+        assertEquals(1, InfluxSeriesReader.slices(5, 5, InfluxSeriesReader.SLICE_MS, 4).size(), "never parts of no time");
+        assertEquals(4, InfluxSeriesReader.slices(0, 99, Long.MAX_VALUE, 4).size());
+        assertEquals(InfluxSeriesReader.MAX_STATEMENTS, InfluxSeriesReader.slices(0, Long.MAX_VALUE / 4, 1000, 1).size());
+    }
+
+    @Test
+    void tagKeysAreReadFromShowTagKeys() throws Exception {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        InfluxSeriesReader.tagKeysOf(new java.io.ByteArrayInputStream(("{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"m\","
+                + "\"columns\":[\"tagKey\"],\"values\":[[\"job\"],[\"measure_name\"]]}]}]}{\"results\":[{\"statement_id\":0,"
+                + "\"series\":[{\"name\":\"m\",\"columns\":[\"tagKey\"],\"values\":[[\"zone\",1]]}]}]}").getBytes()), "q", keys);
+        assertEquals(java.util.Set.of("job", "measure_name", "zone"), keys);
+        org.junit.jupiter.api.Assertions.assertThrows(io.tsconnector.application.NeverRetryException.class,
+                () -> InfluxSeriesReader.tagKeysOf(new java.io.ByteArrayInputStream(
+                        "{\"results\":[{\"statement_id\":0,\"error\":\"database not found: x\"}]}".getBytes()), "q", keys));
+    }
+
+    @Test
     void carriageReturnsAndQuotedPartsAreSpelledSoInfluxQlPassesThemOn() {
         assertEquals("\"v\" =~ /^a\\x0Db\\.$/", where(Matcher.eq("v", "a\rb.")), "no string literal can hold a CR");
         assertEquals("\"v\" !~ /^a\\x0Db\\.$/", where(Matcher.neq("v", "a\rb.")));
