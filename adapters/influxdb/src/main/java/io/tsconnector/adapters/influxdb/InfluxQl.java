@@ -103,6 +103,8 @@ public final class InfluxQl {
             tag = identifier(LineProtocol.MEASURE_NAME);
         } else if (SampleValidator.isReserved(m.name())) {
             return m.matchesAbsent() ? TRUE : FALSE;
+        } else if (timeLike(m.name())) {
+            return TRUE; // InfluxQL reads it as the time column: the reader decides it on the series found
         } else {
             tag = identifier(m.name());
         }
@@ -114,6 +116,14 @@ public final class InfluxQl {
             case RE -> tag + " =~ " + regex(v);
             case NRE -> tag + " !~ " + regex(v);
         };
+    }
+
+    /**
+     * Whether InfluxQL reads a tag key as the time column: it takes {@code time} in any case ({@code Time},
+     * {@code TIME}) as time in a condition, so a condition on such a tag cannot be written.
+     */
+    static boolean timeLike(String key) {
+        return key.equalsIgnoreCase("time");
     }
 
     /** {@code tag = 'value'} (or {@code !=}). */

@@ -161,17 +161,17 @@ public final class InfluxSeriesReader implements SeriesReader {
         String version = http.query(destination.database(), sliced(destination.table(), start, end, asked, slice),
                 what, deadline, false, discovered::parse);
         List<Found> found = discovered.found();
-        if (!known) {
-            // what the server was not asked, or may read otherwise than Prometheus, is decided here
-            found.removeIf(f -> !matchesAll(query.matchers(), f.labels));
-        }
+        // what the server was not asked (a tag InfluxQL reads as time; on a server that names no version, more),
+        // or may read otherwise than Prometheus, is decided here
+        found.removeIf(f -> !matchesAll(query.matchers(), f.labels));
         if (found.isEmpty()) {
             return;
         }
         boolean oneOrTwo = known && isInfluxDb1or2(version);
-        // only the plan for 1.x and 2.x depends on how many points a series has
+        // only the plan for 1.x and 2.x depends on how many points a series has; a statement cannot name a
+        // series by a tag InfluxQL reads as time
         long each = oneOrTwo ? pointsPerSeries(destination, query, what, deadline) : 0;
-        Plan plan = oneOrTwo && each >= minPointsPerStatement
+        Plan plan = oneOrTwo && each >= minPointsPerStatement && found.stream().noneMatch(InfluxSeriesReader::timeTagged)
                 ? perSeries(destination.table(), start, end, found, each, messagePack)
                 : oneSelect(destination.table(), start, end, asked, oneOrTwo && messagePack, slice);
         Set<Labels> expected = new HashSet<>(found.size() * 2);
@@ -304,6 +304,15 @@ public final class InfluxSeriesReader implements SeriesReader {
             }
         }
         return true;
+    }
+
+    private static boolean timeTagged(Found f) {
+        for (String key : f.keys) {
+            if (InfluxQl.timeLike(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean matchesAll(List<Matcher> matchers, Labels labels) {

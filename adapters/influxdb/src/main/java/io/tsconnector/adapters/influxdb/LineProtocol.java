@@ -30,6 +30,9 @@ final class LineProtocol {
      */
     static final int MAX_SERIES_KEY_BYTES = 65_535 - 4 - FIELD.length();
     /** Tag keys InfluxDB 2 refuses (its own columns, and the bytes it uses as bounds); 1.x drops {@code time}. */
+    /** Measurement names InfluxQL keeps for its system sources: a SELECT from them is refused (1.x and 2.x). */
+    private static final java.util.Set<String> SYSTEM_NAMES = java.util.Set.of("_fieldKeys", "_measurements", "_name",
+            "_series", "_tagKey", "_tagKeys", "_tags");
     private static final java.util.Set<String> RESERVED_TAG_KEYS = java.util.Set.of("_field", "_measurement", "time", "\0");
 
     private static final byte[] FIELD_PREFIX = (" " + FIELD + "=").getBytes(StandardCharsets.US_ASCII);
@@ -64,6 +67,9 @@ final class LineProtocol {
     static String unwritableMeasurement(String table) {
         if (table.startsWith("#")) {
             return "a measurement starting with '#' would be a comment line";
+        }
+        if (SYSTEM_NAMES.contains(table)) {
+            return "InfluxQL keeps '" + table + "' for a system measurement: it could be written but never read";
         }
         if (table.indexOf('\0') >= 0) {
             return "it contains a NUL character, which ends a measurement in InfluxDB 3's line protocol";

@@ -108,6 +108,25 @@ class InfluxLayoutTest {
     }
 
     @Test
+    void aLabelNamedTimeInAnotherCaseIsMatchedAndReadBack() {
+        // InfluxQL reads "Time" in a condition as the time column
+        server.createDatabase("timedb");
+        Destination d = new Destination("timedb", "t");
+        TimeSeries a = new TimeSeries(Labels.of("__name__", "tm", "Time", "a"), List.of(new Sample(T0, 1)));
+        TimeSeries b = new TimeSeries(Labels.of("__name__", "tm", "Time", "b", "x", "1"), List.of(new Sample(T0, 2)));
+        assertEquals(2, write(d, a, b).written());
+        assertEquals(List.of(a), read(d, Matcher.eq("__name__", "tm"), Matcher.eq("Time", "a")));
+        assertEquals(List.of(b), read(d, Matcher.eq("__name__", "tm"), Matcher.neq("Time", "a")));
+        assertEquals(List.of(a, b), read(d, Matcher.eq("__name__", "tm"), Matcher.re("TIME", "")));
+        assertEquals(List.of(), read(d, Matcher.eq("__name__", "tm"), Matcher.re("TIME", ".+")));
+        // the plan of a statement per series cannot name these series: one SELECT, no sample twice
+        List<TimeSeries> got = new ArrayList<>();
+        new InfluxSeriesReader(http, 0, true).read(d, SeriesQuery.of(T0 - 1000, T0 + 1000, Matcher.eq("__name__", "tm")),
+                got::add);
+        assertEquals(List.of(a, b), got);
+    }
+
+    @Test
     void valuesLineProtocolCannotCarryAreRefusedNotAltered() {
         for (String bad : List.of("line\nbreak", "tab\tx", "ends\\", "a\\\\b", "a\\ b", "a\\=b")) {
             Violation v = LineProtocol.check(Labels.of("__name__", "m", "v", bad));
@@ -146,12 +165,18 @@ class InfluxLayoutTest {
     }
 
     @Test
-    void tableThatWouldBeACommentLineFailsTheDestination() {
+    void tableThatWouldBeACommentLineOrASystemSourceFailsTheDestination() {
         server.createDatabase("commentdb");
-        StoreResult r = write(new Destination("commentdb", "#t"), new TimeSeries(Labels.of("__name__", "m"),
-                List.of(new Sample(T0, 1))));
-        assertEquals(0, r.written());
-        assertEquals(1, r.failures().size());
-        assertEquals(NeverRetryException.Kind.INVALID, ((NeverRetryException) r.failures().get(0)).kind());
+        for (String table : List.of("#t", "_series", "_tagKeys")) {
+            StoreResult r = write(new Destination("commentdb", table), new TimeSeries(Labels.of("__name__", "m"),
+                    List.of(new Sample(T0, 1))));
+            assertEquals(0, r.written(), table);
+            assertEquals(1, r.failures().size(), table);
+            assertEquals(NeverRetryException.Kind.INVALID, ((NeverRetryException) r.failures().get(0)).kind(), table);
+        }
+        // what influxd says of a SELECT from such a name
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> server.query("commentdb", "SELECT * FROM \"_series\""));
+        assertTrue(refused.getMessage().contains("unable to use system source"), refused.getMessage());
     }
 }
