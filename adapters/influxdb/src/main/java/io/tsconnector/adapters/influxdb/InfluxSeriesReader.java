@@ -158,8 +158,10 @@ public final class InfluxSeriesReader implements SeriesReader {
         }
         long slice = known ? Long.MAX_VALUE : SLICE_MS;
         Accumulator discovered = new Accumulator(what, FIRST, null, 1);
-        String version = http.query(destination.database(), sliced(destination.table(), start, end, asked, slice),
+        List<long[]> discovery = slices(start, end, slice, 1);
+        String version = http.query(destination.database(), sliced(destination.table(), discovery, asked),
                 what, deadline, false, discovered::parse);
+        discovered.checkComplete(discovery.size());
         List<Found> found = discovered.found();
         // what the server was not asked (a tag InfluxQL reads as time; on a server that names no version, more),
         // or may read otherwise than Prometheus, is decided here
@@ -190,6 +192,7 @@ public final class InfluxSeriesReader implements SeriesReader {
         Accumulator counted = new Accumulator(what, COUNT, null, 1);
         http.query(destination.database(), InfluxQl.count(destination.table(), query, SAMPLED_SERIES), what, deadline,
                 false, counted::parse);
+        counted.checkComplete(1);
         return counted.pointsPerSeries();
     }
 
@@ -356,10 +359,10 @@ public final class InfluxSeriesReader implements SeriesReader {
         }
     }
 
-    /** The discovery statement ({@code first()}) of a query, one for each slice of at most {@code slice} ms. */
-    private static String sliced(String table, long start, long end, SeriesQuery query, long slice) {
+    /** The discovery statements ({@code first()}) of a query, one for each of its time slices. */
+    private static String sliced(String table, List<long[]> slices, SeriesQuery query) {
         StringBuilder q = new StringBuilder();
-        for (long[] part : slices(start, end, slice, 1)) {
+        for (long[] part : slices) {
             q.append(q.length() == 0 ? "" : ";").append(InfluxQl.first(table,
                     new SeriesQuery(part[0], part[1], query.matchers(), query.hints())));
         }
@@ -391,7 +394,7 @@ public final class InfluxSeriesReader implements SeriesReader {
         for (long[] part : parts) {
             out.add(InfluxQl.select(table, new SeriesQuery(part[0], part[1], query.matchers(), query.hints())));
         }
-        return new Plan(out, n, Collections.nCopies(n, null), messagePack);
+        return new Plan(out, Collections.nCopies(n, 1), n, Collections.nCopies(n, null), messagePack);
     }
 
     /**
@@ -411,6 +414,7 @@ public final class InfluxSeriesReader implements SeriesReader {
         }
         Map<Set<String>, List<String>> absentByKeys = absentKeys(keySets);
         List<String> requests = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
         List<Labels> firstLabels = new ArrayList<>();
         StringBuilder q = new StringBuilder();
         int statements = 0;
@@ -425,6 +429,7 @@ public final class InfluxSeriesReader implements SeriesReader {
                 if (statements > 0 && (inRequest + unit > perRequest || statements == MAX_STATEMENTS
                         || q.length() + statement.length() > MAX_QUERY_CHARS)) {
                     requests.add(q.toString());
+                    counts.add(statements);
                     q.setLength(0);
                     statements = 0;
                     inRequest = 0;
@@ -438,7 +443,8 @@ public final class InfluxSeriesReader implements SeriesReader {
             }
         }
         requests.add(q.toString());
-        return new Plan(requests, timeParts, firstLabels, messagePack);
+        counts.add(statements);
+        return new Plan(requests, counts, timeParts, firstLabels, messagePack);
     }
 
     /**
@@ -477,6 +483,7 @@ public final class InfluxSeriesReader implements SeriesReader {
         if (n == 1) {
             Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected, presize);
             http.query(database, requests.get(0), what, deadline, plan.messagePack, a::parse);
+            a.checkComplete(plan.statements.get(0));
             a.emitBefore(null, consumer);
             return;
         }
@@ -492,6 +499,7 @@ public final class InfluxSeriesReader implements SeriesReader {
                 try {
                     Accumulator a = new Accumulator(what, LineProtocol.FIELD, expected, presize);
                     http.query(database, requests.get(i), what, deadline, plan.messagePack, a::parse);
+                    a.checkComplete(plan.statements.get(i));
                     answers.get(i).complete(a);
                 } catch (Throwable t) {
                     stop.set(true);
@@ -532,11 +540,12 @@ public final class InfluxSeriesReader implements SeriesReader {
     }
 
     /**
-     * The requests of a read, into how many parts by time it split each series, the labels of the first
-     * series of each request, where all its series sort after those of the requests before it (else null),
-     * and whether the answers are asked for in MessagePack.
+     * The requests of a read and how many statements each holds, into how many parts by time it split each
+     * series, the labels of the first series of each request, where all its series sort after those of the
+     * requests before it (else null), and whether the answers are asked for in MessagePack.
      */
-    private record Plan(List<String> requests, int timeParts, List<Labels> firstLabels, boolean messagePack) {
+    private record Plan(List<String> requests, List<Integer> statements, int timeParts, List<Labels> firstLabels,
+                        boolean messagePack) {
     }
 
     /** A series with a point in the range: its labels, its tags as InfluxDB names them. */
@@ -558,6 +567,12 @@ public final class InfluxSeriesReader implements SeriesReader {
         private final List<String> keys = new ArrayList<>();
         private final List<String> names = new ArrayList<>();
         private final List<String> values = new ArrayList<>();
+        /** The statement and result-level {@code partial} of the result being read, and of the last one read. */
+        private int resultStatement;
+        private boolean resultPartial;
+        private int lastStatement = -1;
+        private boolean lastPartial;
+        private int results;
 
         Accumulator(String what, String valueColumn, Set<Labels> expected, int presize) {
             this.what = what;
@@ -595,7 +610,30 @@ public final class InfluxSeriesReader implements SeriesReader {
         }
 
         private void result(JsonParser p) throws IOException {
+            resultStatement = -1;
+            resultPartial = false;
             fields(p, "series", this::series);
+            answered();
+        }
+
+        private void answered() {
+            results++;
+            lastStatement = resultStatement < 0 ? lastStatement : resultStatement;
+            lastPartial = resultPartial;
+        }
+
+        /**
+         * Fails the read, to be tried again, when the answer ended before the last of its {@code statements}
+         * had been answered to its end: InfluxDB answers every statement, the last part of each without
+         * {@code "partial": true}, so a shorter answer was cut (a proxy may end a cut answer as if it were whole).
+         */
+        void checkComplete(int statements) {
+            boolean named = lastStatement >= 0;
+            if (results == 0 || lastPartial || named && lastStatement < statements - 1) {
+                throw new RetryLaterException(what + " failed: InfluxDB's answer ended before it was complete ("
+                        + (results == 0 ? "no result" : lastPartial ? "the last result was partial"
+                        : "statement " + (lastStatement + 1) + " of " + statements + " was the last answered") + ")");
+            }
         }
 
         /** Reads an object: each object of the array {@code arrayField} by {@code element}; an "error" is thrown. */
@@ -609,6 +647,10 @@ public final class InfluxSeriesReader implements SeriesReader {
                     }
                 } else if (field.equals("error") && t == JsonToken.VALUE_STRING) {
                     throw InfluxHttp.queryError(what, p.getText());
+                } else if (field.equals("statement_id") && t == JsonToken.VALUE_NUMBER_INT) {
+                    resultStatement = p.getIntValue();
+                } else if (field.equals("partial") && t == JsonToken.VALUE_TRUE) {
+                    resultPartial = true;
                 } else {
                     p.skipChildren();
                 }
@@ -796,7 +838,10 @@ public final class InfluxSeriesReader implements SeriesReader {
         }
 
         private void result(MessageUnpacker u) throws IOException {
+            resultStatement = -1;
+            resultPartial = false;
             fields(u, "series", this::series);
+            answered();
         }
 
         /** Reads a map: each map of the array {@code arrayField} by {@code element}; an "error" is thrown. */
@@ -810,6 +855,10 @@ public final class InfluxSeriesReader implements SeriesReader {
                     }
                 } else if (field.equals("error") && t == ValueType.STRING) {
                     throw InfluxHttp.queryError(what, u.unpackString());
+                } else if (field.equals("statement_id") && t == ValueType.INTEGER) {
+                    resultStatement = u.unpackInt();
+                } else if (field.equals("partial") && t == ValueType.BOOLEAN) {
+                    resultPartial = u.unpackBoolean();
                 } else {
                     u.skipValue();
                 }

@@ -61,9 +61,10 @@ class InfluxDb3ReadTest {
             }
         }
         StringBuilder answer = new StringBuilder();
-        for (String statement : q.split(";")) {
-            statements.add(statement);
-            answer.append(answer(statement));
+        String[] all = q.split(";");
+        for (int i = 0; i < all.length; i++) {
+            statements.add(all[i]);
+            answer.append(answer(all[i]).replace("\"statement_id\":0", "\"statement_id\":" + i));
         }
         byte[] body = answer.toString().getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "application/json");

@@ -135,6 +135,21 @@ class InfluxReadPlanTest {
     }
 
     @Test
+    void influxdNamesEveryStatementOfAnAnswerInBothFormats() {
+        InfluxHttp http = new InfluxHttp(settings);
+        String two = "SELECT \"measure_value::double\" FROM \"m\" WHERE \"job\" = 'none' GROUP BY *;"
+                + "SELECT \"measure_value::double\" FROM \"m\" WHERE \"job\" = 'api' GROUP BY *";
+        for (boolean packed : new boolean[] {false, true}) {
+            InfluxSeriesReader.Accumulator a = new InfluxSeriesReader.Accumulator("q", LineProtocol.FIELD, null, 4);
+            http.query(DEST.database(), two, "q", io.tsconnector.application.ReadDeadline.NONE, packed, a::parse);
+            a.checkComplete(2);
+            // had the answer stopped after two of three statements, the reader would know
+            org.junit.jupiter.api.Assertions.assertThrows(io.tsconnector.application.RetryLaterException.class,
+                    () -> a.checkComplete(3), packed ? "MessagePack" : "JSON");
+        }
+    }
+
+    @Test
     void manySeriesAreReadInSeveralRequestsOfBoundedStatements() {
         Destination many = new Destination(DEST.database(), "many");
         List<TimeSeries> series = new ArrayList<>();
