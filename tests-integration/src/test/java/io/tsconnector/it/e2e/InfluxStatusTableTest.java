@@ -232,6 +232,17 @@ class InfluxStatusTableTest {
     }
 
     @Test
+    void aReadWhoseAnswerWasCutWhereAPartEndsAnswers503() {
+        assertEquals(204, client.write(samples(DB, "ok_total", NOW)).statusCode());
+        proxy.dropLastQueryLine = true;
+        RemoteCalls.Answer a = read(DB);
+        assertEquals(503, a.status(), a.text());
+        assertTrue(a.text().contains("ended before it was complete"), a.text());
+        proxy.heal();
+        assertEquals(200, read(DB).status());
+    }
+
+    @Test
     void readOfMissingDatabaseAnswers404AndOfAnEmptyOneAnswers200() {
         RemoteCalls.Answer missing = read("nosuchdb");
         assertEquals(404, missing.status(), missing.text());

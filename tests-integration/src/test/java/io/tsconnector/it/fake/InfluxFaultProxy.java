@@ -60,6 +60,8 @@ public final class InfluxFaultProxy implements AutoCloseable {
      * the first such line; null forwards writes as they are.
      */
     public volatile String influxDb3Unparsable;
+    /** Answer a query without the last line (document) of influxd's answer, as a whole answer of that length. */
+    public volatile boolean dropLastQueryLine;
 
     public InfluxFaultProxy(URI target) throws IOException {
         this.target = target;
@@ -82,6 +84,7 @@ public final class InfluxFaultProxy implements AutoCloseable {
         reset = false;
         influxDb2Unparsable = null;
         influxDb3Unparsable = null;
+        dropLastQueryLine = false;
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -169,7 +172,16 @@ public final class InfluxFaultProxy implements AutoCloseable {
                 }
                 return;
             }
-            answer(ex, r.statusCode(), r.body());
+            byte[] answer = r.body();
+            if (dropLastQueryLine && ex.getRequestURI().getPath().equals("/query")) {
+                int end = answer.length > 0 && answer[answer.length - 1] == '\n' ? answer.length - 1 : answer.length;
+                int cut = end;
+                while (cut > 0 && answer[cut - 1] != '\n') {
+                    cut--;
+                }
+                answer = java.util.Arrays.copyOf(answer, cut);
+            }
+            answer(ex, r.statusCode(), answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -329,15 +329,24 @@ public final class InfluxSeriesReader implements SeriesReader {
 
     /** The tag keys of a {@code SHOW TAG KEYS} answer (the first value of each row), into {@code out}. */
     static void tagKeysOf(InputStream body, String what, Set<String> out) throws IOException {
+        int results = 0;
+        boolean partial = false;
         try (JsonParser p = JSON.createParser(body)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_OBJECT && p.getParsingContext().inRoot()) {
+                    partial = false; // a document: only the last one's "partial" counts
+                }
                 if (t != JsonToken.FIELD_NAME) {
                     continue;
                 }
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
-                if (field.equals("values") && v == JsonToken.START_ARRAY) {
+                if (field.equals("statement_id")) {
+                    results++;
+                } else if (field.equals("partial") && v == JsonToken.VALUE_TRUE) {
+                    partial = true;
+                } else if (field.equals("values") && v == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.START_ARRAY) {
                         boolean firstOfRow = true;
                         JsonToken e;
@@ -356,6 +365,10 @@ public final class InfluxSeriesReader implements SeriesReader {
         } catch (JsonParseException e) {
             throw new NeverRetryException(NeverRetryException.Kind.INVALID, what
                     + " failed: InfluxDB's answer is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (results == 0 || partial) {
+            throw new RetryLaterException(what + " failed: InfluxDB's answer ended before it was complete (the tag keys "
+                    + (results == 0 ? "had no result" : "ended with a partial result") + ")");
         }
     }
 

@@ -71,6 +71,12 @@ class InfluxQlTest {
                 + "\"columns\":[\"tagKey\"],\"values\":[[\"job\"],[\"measure_name\"]]}]}]}{\"results\":[{\"statement_id\":0,"
                 + "\"series\":[{\"name\":\"m\",\"columns\":[\"tagKey\"],\"values\":[[\"zone\",1]]}]}]}").getBytes()), "q", keys);
         assertEquals(java.util.Set.of("job", "measure_name", "zone"), keys);
+        org.junit.jupiter.api.Assertions.assertThrows(io.tsconnector.application.RetryLaterException.class,
+                () -> InfluxSeriesReader.tagKeysOf(new java.io.ByteArrayInputStream(new byte[0]), "q", keys), "a cut answer");
+        org.junit.jupiter.api.Assertions.assertThrows(io.tsconnector.application.RetryLaterException.class,
+                () -> InfluxSeriesReader.tagKeysOf(new java.io.ByteArrayInputStream(("{\"results\":[{\"statement_id\":0,"
+                        + "\"series\":[{\"name\":\"m\",\"columns\":[\"tagKey\"],\"values\":[[\"a\"]],\"partial\":true}],"
+                        + "\"partial\":true}]}").getBytes()), "q", keys), "a cut answer");
         org.junit.jupiter.api.Assertions.assertThrows(io.tsconnector.application.NeverRetryException.class,
                 () -> InfluxSeriesReader.tagKeysOf(new java.io.ByteArrayInputStream(
                         "{\"results\":[{\"statement_id\":0,\"error\":\"database not found: x\"}]}".getBytes()), "q", keys));
