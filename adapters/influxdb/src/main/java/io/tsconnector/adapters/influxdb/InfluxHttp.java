@@ -47,7 +47,10 @@ import org.msgpack.value.ValueType;
  * else into the application's never-retry exceptions. One instance serves all threads.
  */
 public final class InfluxHttp {
+    private static final System.Logger LOG = System.getLogger(InfluxHttp.class.getName());
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** A ping for the version waits at most this long (and never past a read's deadline). */
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
     private static final long BACKOFF_BASE_MS = 25;
     private static final long BACKOFF_MAX_MS = 2_000;
     private static final int MAX_ERROR_TEXT = 1_000;
@@ -118,12 +121,55 @@ public final class InfluxHttp {
     /** The version the last answer that named one gave ({@code X-Influxdb-Version}), or null before any. */
     private volatile String knownVersion;
 
+    /** When {@code /ping} was last asked for the version (nanoTime), 0 never. */
+    private volatile long pinged;
+    private static final long PING_EVERY_NANOS = 60_000_000_000L;
+    private final java.util.concurrent.atomic.AtomicBoolean rpWarned = new java.util.concurrent.atomic.AtomicBoolean();
+
     /**
      * The server's version as its answers name it (InfluxDB 1.x and 2.x name it in every answer, InfluxDB 3 in
-     * none to {@code /query} and {@code /write}), or null when no answer has named one yet.
+     * none to {@code /query} and {@code /write}, only to {@code /ping}), or null when no answer has named one yet.
      */
     String knownVersion() {
         return knownVersion;
+    }
+
+    /**
+     * The server's version: as an answer named it, else as {@code GET /ping} names it (asked at most once a
+     * minute while unknown; a failed ping leaves it unknown), or null.
+     */
+    String version() {
+        return version(ReadDeadline.NONE);
+    }
+
+    /** {@link #version()}, its ping bounded by the deadline. */
+    String version(ReadDeadline deadline) {
+        String v = knownVersion;
+        long now = System.nanoTime();
+        if (v != null || pinged != 0 && now - pinged < PING_EVERY_NANOS) {
+            return v;
+        }
+        Duration wait = deadline.remainingOr(PING_TIMEOUT);
+        wait = wait.compareTo(PING_TIMEOUT) > 0 ? PING_TIMEOUT : wait;
+        if (wait.isZero() || wait.isNegative()) {
+            return null;
+        }
+        pinged = now == 0 ? 1 : now;
+        try {
+            HttpResponse<Void> r = client.send(request(URI.create(base + "/ping")).timeout(wait).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            saw(r.headers().firstValue("X-Influxdb-Version").orElse(null));
+        } catch (IOException e) {
+            // unknown for now: asked again later
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return knownVersion;
+    }
+
+    /** Whether a version is InfluxDB 3's ({@code 3.x}, as its {@code /ping} names it). */
+    static boolean isInfluxDb3(String version) {
+        return version != null && (version.startsWith("3.") || version.startsWith("v3."));
     }
 
     private void saw(String version) {
@@ -450,8 +496,24 @@ public final class InfluxHttp {
         return b;
     }
 
+    /**
+     * The {@code rp} parameter, when a retention policy is set and the server is not InfluxDB 3: InfluxDB 3 has
+     * none, and would write into a database named {@code <db>/<rp>} while its queries read {@code db}.
+     */
     private String rp() {
-        return settings.retentionPolicy() == null ? "" : "&rp=" + encode(settings.retentionPolicy());
+        String rp = settings.retentionPolicy();
+        if (rp == null) {
+            return "";
+        }
+        if (isInfluxDb3(version())) {
+            if (rpWarned.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "InfluxDB " + knownVersion + " has no retention policies: "
+                        + "--influxdb.retention-policy=" + rp + " is not sent (InfluxDB 3 would write into a database "
+                        + "named <db>/" + rp + " and read <db>)");
+            }
+            return "";
+        }
+        return "&rp=" + encode(rp);
     }
 
     static boolean retryable(int status) {

@@ -144,7 +144,7 @@ public final class InfluxSeriesReader implements SeriesReader {
         String what = "InfluxQL query on " + destination;
         // a server not known to be 1.x or 2.x (InfluxDB 3 names no version) is read the way that is exact on
         // InfluxDB 3 too: see serverQuery
-        boolean known = !exactOnAnyServer && isInfluxDb1or2(http.knownVersion());
+        boolean known = !exactOnAnyServer && isInfluxDb1or2(http.version(deadline));
         SeriesQuery asked = query;
         if (!known) {
             asked = serverQuery(destination, query, what, deadline);

@@ -39,11 +39,30 @@ class InfluxDb3ReadTest {
 
     private HttpServer server;
     private final List<String> statements = new CopyOnWriteArrayList<>();
+    /** The query strings of writes and the forms of queries, as sent. */
+    private final List<String> sent = new CopyOnWriteArrayList<>();
+    /** What {@code /ping} names as the version (InfluxDB 3 names it only there), or null: no {@code /ping}. */
+    private volatile String pingVersion;
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/query", this::query);
+        server.createContext("/ping", ex -> {
+            try (ex) {
+                if (pingVersion != null) {
+                    ex.getResponseHeaders().add("X-Influxdb-Version", pingVersion);
+                }
+                ex.sendResponseHeaders(pingVersion == null ? 404 : 204, -1);
+            }
+        });
+        server.createContext("/write", ex -> {
+            try (ex) {
+                sent.add(ex.getRequestURI().getQuery());
+                ex.getRequestBody().readAllBytes();
+                ex.sendResponseHeaders(204, -1);
+            }
+        });
         server.start();
     }
 
@@ -54,6 +73,7 @@ class InfluxDb3ReadTest {
 
     private void query(HttpExchange ex) throws IOException {
         String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        sent.add(form);
         String q = null;
         for (String pair : form.split("&")) {
             if (pair.startsWith("q=")) {
@@ -97,9 +117,15 @@ class InfluxDb3ReadTest {
                 + column + "\"],\"values\":[[" + T0 + ",2.5]]}]}]}";
     }
 
+    private InfluxSettings settings() {
+        return InfluxSettings.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), InfluxCredentials.none());
+    }
+
     private List<TimeSeries> read(long start, long end, Matcher... matchers) {
-        InfluxHttp http = new InfluxHttp(InfluxSettings.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                InfluxCredentials.none()));
+        return read(new InfluxHttp(settings()), start, end, matchers);
+    }
+
+    private static List<TimeSeries> read(InfluxHttp http, long start, long end, Matcher... matchers) {
         List<TimeSeries> out = new ArrayList<>();
         new InfluxSeriesReader(http).read(DEST, SeriesQuery.of(start, end, matchers), out::add);
         return out;
@@ -130,6 +156,24 @@ class InfluxDb3ReadTest {
         statements.clear();
         assertEquals(List.of(API), read(T0, T0, Matcher.eq("__name__", "up"), Matcher.re("job", "ap.")));
         assertTrue(statements.stream().anyMatch(s -> s.contains("\"job\" =~ /^(?:ap.)$/")), statements.toString());
+    }
+
+    @Test
+    void aRetentionPolicyIsNotSentToInfluxDb3ButToOtherServers() {
+        // InfluxDB 3 would write into a database "db/weekly" and read "db"
+        pingVersion = "3.2.0";
+        InfluxHttp http = new InfluxHttp(settings().withRetentionPolicy("weekly"));
+        try (InfluxSeriesWriter writer = new InfluxSeriesWriter(http)) {
+            assertEquals(1, writer.write(java.util.Map.of(DEST, List.of(API))).written());
+        }
+        assertEquals(List.of(API), read(http, T0, T0, Matcher.eq("__name__", "up"), Matcher.eq("job", "api")));
+        assertTrue(sent.size() >= 3, sent.toString());
+        assertTrue(sent.stream().noneMatch(s -> s.contains("rp=")), sent.toString());
+        // a server that names no version gets it
+        sent.clear();
+        pingVersion = null;
+        read(new InfluxHttp(settings().withRetentionPolicy("weekly")), T0, T0, Matcher.eq("__name__", "up"));
+        assertTrue(!sent.isEmpty() && sent.stream().allMatch(s -> s.contains("rp=weekly")), sent.toString());
     }
 
     @Test

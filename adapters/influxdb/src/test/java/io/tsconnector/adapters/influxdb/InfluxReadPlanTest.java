@@ -177,8 +177,8 @@ class InfluxReadPlanTest {
                 .read(many, SeriesQuery.of(T0, T0 + 2 * HOUR, Matcher.eq("__name__", "wide")), got::add);
         assertEquals(series, got);
         int max = InfluxSeriesReader.MAX_STATEMENTS;
-        assertEquals(3 + (n + max - 1) / max, queries.get(), "the tag keys (the server's version is not known before its "
-                + "first answer), first(), the count of a sample, then " + n + " statements in requests of at most " + max);
+        assertEquals(2 + (n + max - 1) / max, queries.get(),
+                "first(), the count of a sample, then " + n + " statements in requests of at most " + max);
     }
 
     @Test
