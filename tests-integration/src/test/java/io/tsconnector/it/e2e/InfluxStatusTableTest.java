@@ -175,6 +175,7 @@ class InfluxStatusTableTest {
         HttpResponse<String> r = client.write(samples("nosuchdb", "lost_total", NOW));
         assertEquals(404, r.statusCode(), r.body());
         assertTrue(r.body().contains("database not found"), r.body());
+        assertTrue(r.body().contains("may not read and write the bucket"), "the InfluxDB 2 reading of it: " + r.body());
     }
 
     @Test

@@ -520,6 +520,10 @@ public final class InfluxHttp {
         return status == 429 || status >= 500;
     }
 
+    /** InfluxDB 2 hides the mappings of buckets a token may not use: "not found" then means no permission too. */
+    private static final String MAPPING_HINT = " (InfluxDB 2 and Timestream for InfluxDB answer so also for a token "
+            + "that may not read and write the bucket the database is mapped to)";
+
     /** The exception for a final non-2xx status of any call, other than a partial write or a 413 on a write. */
     static StorageException translate(String what, int status, String error) {
         String message = what + " failed: InfluxDB answered " + status + (error == null ? "" : ": " + error);
@@ -527,7 +531,7 @@ public final class InfluxHttp {
             return new NeverRetryException(NeverRetryException.Kind.ACCESS_DENIED, message);
         }
         if (status == 404 || (status == 400 && error != null && NOT_FOUND.matcher(error).find())) {
-            return new NeverRetryException(NeverRetryException.Kind.NOT_FOUND, message);
+            return new NeverRetryException(NeverRetryException.Kind.NOT_FOUND, message + MAPPING_HINT);
         }
         if (retryable(status)) {
             return new RetryLaterException(message);
@@ -539,7 +543,7 @@ public final class InfluxHttp {
     static StorageException queryError(String what, String error) {
         String message = what + " failed: " + error;
         if (NOT_FOUND.matcher(error).find()) {
-            return new NeverRetryException(NeverRetryException.Kind.NOT_FOUND, message);
+            return new NeverRetryException(NeverRetryException.Kind.NOT_FOUND, message + MAPPING_HINT);
         }
         if (error.contains("max-select-series limit exceeded")) {
             // Timestream for InfluxDB's parameter influxqlMaxSelectSeries (influxd's max-select-series)
