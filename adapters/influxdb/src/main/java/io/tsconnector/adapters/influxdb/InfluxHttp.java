@@ -172,9 +172,19 @@ public final class InfluxHttp {
         return version != null && (version.startsWith("3.") || version.startsWith("v3."));
     }
 
+    /**
+     * Takes the version an answer names. An answer of {@code /query} or {@code /write} that names none is not
+     * InfluxDB 1.x's or 2.x's (they name it in every answer): a version of theirs known before is forgotten, as
+     * after the server behind the URL was replaced, and is asked of {@code /ping} again.
+     */
     private void saw(String version) {
-        if (version != null && !version.isBlank() && !version.equals(knownVersion)) {
-            knownVersion = version;
+        if (version != null && !version.isBlank()) {
+            if (!version.equals(knownVersion)) {
+                knownVersion = version;
+            }
+        } else if (knownVersion != null && !isInfluxDb3(knownVersion)) {
+            knownVersion = null;
+            pinged = 0;
         }
     }
 

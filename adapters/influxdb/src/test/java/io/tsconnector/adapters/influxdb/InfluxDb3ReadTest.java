@@ -43,6 +43,8 @@ class InfluxDb3ReadTest {
     private final List<String> sent = new CopyOnWriteArrayList<>();
     /** What {@code /ping} names as the version (InfluxDB 3 names it only there), or null: no {@code /ping}. */
     private volatile String pingVersion;
+    /** What {@code /write} names as the version, or null. */
+    private volatile String writeVersion;
 
     @BeforeEach
     void start() throws IOException {
@@ -60,6 +62,9 @@ class InfluxDb3ReadTest {
             try (ex) {
                 sent.add(ex.getRequestURI().getQuery());
                 ex.getRequestBody().readAllBytes();
+                if (writeVersion != null) {
+                    ex.getResponseHeaders().add("X-Influxdb-Version", writeVersion);
+                }
                 ex.sendResponseHeaders(204, -1);
             }
         });
@@ -174,6 +179,22 @@ class InfluxDb3ReadTest {
         pingVersion = null;
         read(new InfluxHttp(settings().withRetentionPolicy("weekly")), T0, T0, Matcher.eq("__name__", "up"));
         assertTrue(!sent.isEmpty() && sent.stream().allMatch(s -> s.contains("rp=weekly")), sent.toString());
+    }
+
+    @Test
+    void aVersionOfInfluxDb1IsForgottenOnceAnAnswerNamesNone() {
+        // the server behind the URL was an InfluxDB 1.8 and is now one that names no version in its answers
+        writeVersion = "1.8.10";
+        InfluxHttp http = new InfluxHttp(settings());
+        try (InfluxSeriesWriter writer = new InfluxSeriesWriter(http)) {
+            assertEquals(1, writer.write(java.util.Map.of(DEST, List.of(API))).written());
+        }
+        assertEquals("1.8.10", http.knownVersion());
+        read(http, T0, T0, Matcher.eq("__name__", "up"));
+        assertEquals(null, http.knownVersion(), "a /query answer without a version");
+        statements.clear();
+        assertEquals(List.of(API, WEB), read(http, T0, T0, Matcher.eq("__name__", "up"), Matcher.neq("nosuch", "x")));
+        assertEquals("SHOW TAG KEYS FROM \"m\"", statements.get(0), "read as a server that names no version");
     }
 
     @Test
