@@ -150,9 +150,22 @@ class InfluxStatusTableTest {
     @Test
     void linesInfluxDb3CouldNotParseAreRefusedOneByOneAndTheOthersStored() {
         // InfluxDB 3 stores nothing of a request with a line it cannot parse, and names the first such line:
-        // each answer names one line, which is left out of the next request
+        // that line's series is left out of the next request
         proxy.influxDb3Unparsable = "job=poison";
-        assertOnlyThePoisonedSeriesIsRefused("good3_total", "Expected at least one space character", 4);
+        assertOnlyThePoisonedSeriesIsRefused("good3_total", "Expected at least one space character", 2);
+    }
+
+    @Test
+    void anInfluxDb3ThatGoesOnRefusingIsSentABoundedNumberOfRequests() {
+        proxy.influxDb3Unparsable = "job=poison";
+        List<io.tsconnector.proto.prometheus.TimeSeries> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            many.add(series(DB, TABLE, "refused3_total", List.of("job", "poison" + i), new long[] {NOW}, new double[] {i}));
+        }
+        HttpResponse<String> r = client.write(body(many));
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("could not parse"), r.body());
+        assertEquals(InfluxSeriesWriter.MAX_RESENDS + 1, proxy.seen.stream().filter(s -> s.path().equals("/write")).count());
     }
 
     /** Three series of 3 samples in one request, the second of them refused: the other 6 samples are stored. */

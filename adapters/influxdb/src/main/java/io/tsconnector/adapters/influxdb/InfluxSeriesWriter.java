@@ -165,12 +165,18 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
         return new StoreResult(0, rejected, reasons, List.of());
     }
 
+    /**
+     * How many times the points of a batch are sent again without the lines InfluxDB refused, or split: InfluxDB 3
+     * names one refused line an answer, and a limit of its schema (500 columns a table) can refuse many series.
+     */
+    public static final int MAX_RESENDS = 32;
+
     private StoreResult send(Batch b) {
-        return send(b.destination, b.body.array(), 0, b.ends, 0, b.points);
+        return send(b.destination, b.body.array(), 0, b.ends, 0, b.points, MAX_RESENDS);
     }
 
     /** Sends points [from, to) of a batch, whose lines lie in {@code body} from {@code offset}. */
-    private StoreResult send(Destination d, byte[] body, int offset, int[] ends, int from, int to) {
+    private StoreResult send(Destination d, byte[] body, int offset, int[] ends, int from, int to, int resends) {
         int start = from == 0 ? offset : ends[from - 1];
         int end = ends[to - 1];
         int points = to - from;
@@ -195,7 +201,7 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
                             + " failed: InfluxDB refused a single point as too large (413)"));
                 }
                 int mid = from + points / 2;
-                return send(d, body, offset, ends, from, mid).plus(send(d, body, offset, ends, mid, to));
+                return send(d, body, offset, ends, from, mid, resends).plus(send(d, body, offset, ends, mid, to, resends));
             }
             String full = a.fullError() == null ? "" : a.fullError();
             // 1.x answers a partial write with 400, 2.x with 422
@@ -208,15 +214,25 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
                 }
                 return new StoreResult(points - refused, refused, List.of(reason), List.of());
             }
+            boolean unparsable = a.status() == 400 && (a.refusedLine() >= 1 && a.refusedLine() <= points
+                    || full.contains(UNPARSABLE));
+            if (unparsable && resends == 0) {
+                return failed(new NeverRetryException(NeverRetryException.Kind.INVALID, what + " failed: InfluxDB still "
+                        + "refused lines after " + MAX_RESENDS + " sends without those it named: " + a.error()));
+            }
             if (a.status() == 400 && a.refusedLine() >= 1 && a.refusedLine() <= points) {
-                // InfluxDB 3 names the first line it could not parse, and stores nothing of the request
+                // InfluxDB 3 names the first line it could not parse, and stores nothing of the request; the
+                // other points of that series are refused with it (what it refuses is its series key: a tab,
+                // a schema limit)
                 int bad = from + a.refusedLine() - 1;
+                String key = seriesKeyOf(line(body, offset, ends, bad));
                 String why = a.error();
-                return resendWithout(d, body, offset, ends, from, to, (i, line) -> i == bad ? why : null, full, what);
+                return resendWithout(d, body, offset, ends, from, to,
+                        (i, line) -> i == bad || seriesKeyOf(line).equals(key) ? why : null, full, what, resends - 1);
             }
             if (a.status() == 400 && full.contains(UNPARSABLE)) {
                 Map<String, String> named = unparsableLines(full);
-                return resendWithout(d, body, offset, ends, from, to, (i, line) -> named.get(line), full, what);
+                return resendWithout(d, body, offset, ends, from, to, (i, line) -> named.get(line), full, what, resends - 1);
             }
             return failed(InfluxHttp.translate(what, a.status(), a.error()));
         } catch (StorageException e) {
@@ -240,7 +256,7 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
      * stored.
      */
     private StoreResult resendWithout(Destination d, byte[] body, int offset, int[] ends, int from, int to,
-                                      Refusal refusal, String error, String what) {
+                                      Refusal refusal, String error, String what, int resends) {
         int points = to - from;
         LineProtocol.Bytes kept = new LineProtocol.Bytes(ends[to - 1] - (from == 0 ? offset : ends[from - 1]));
         int[] keptEnds = new int[points];
@@ -249,7 +265,7 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
         List<String> reasons = new ArrayList<>();
         for (int i = from; i < to; i++) {
             int start = i == 0 ? offset : ends[i - 1];
-            String line = new String(body, start, ends[i] - start - 1, java.nio.charset.StandardCharsets.UTF_8);
+            String line = line(body, offset, ends, i);
             String why = refusal.of(i, line);
             if (why == null) {
                 kept.append(body, start, ends[i] - start);
@@ -269,14 +285,26 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
                 return new StoreResult(0, 1, List.of(what + " was refused: " + text), List.of());
             }
             int mid = from + points / 2;
-            return send(d, body, offset, ends, from, mid).plus(send(d, body, offset, ends, mid, to));
+            return send(d, body, offset, ends, from, mid, resends).plus(send(d, body, offset, ends, mid, to, resends));
         }
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "InfluxDB could not parse " + refused + " of " + points + " points written to " + d
                     + "; sending the other " + keptPoints + " again");
         }
         StoreResult result = new StoreResult(0, refused, reasons, List.of());
-        return keptPoints == 0 ? result : result.plus(send(d, kept.array(), 0, keptEnds, 0, keptPoints));
+        return keptPoints == 0 ? result : result.plus(send(d, kept.array(), 0, keptEnds, 0, keptPoints, resends));
+    }
+
+    /** Line {@code i} of a batch's body, without its newline. */
+    private static String line(byte[] body, int offset, int[] ends, int i) {
+        int start = i == 0 ? offset : ends[i - 1];
+        return new String(body, start, ends[i] - start - 1, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The series key of a line the connector wrote: all before its field. */
+    static String seriesKeyOf(String line) {
+        int at = line.lastIndexOf(" " + LineProtocol.FIELD + "=");
+        return at < 0 ? line : line.substring(0, at);
     }
 
     /**
