@@ -111,29 +111,25 @@ public final class InfluxFaultProxy implements AutoCloseable {
                 answer(ex, 413, "{\"error\":\"Request Entity Too Large\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return;
             }
+            boolean write = ex.getRequestURI().getPath().equals("/write");
             String unparsable3 = influxDb3Unparsable;
-            if (unparsable3 != null && ex.getRequestURI().getPath().equals("/write")) {
-                String[] lines = new String("gzip".equals(ex.getRequestHeaders().getFirst("Content-Encoding"))
-                        ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes() : body,
-                        java.nio.charset.StandardCharsets.UTF_8).split("\n");
+            if (unparsable3 != null && write) {
+                String[] lines = writtenLines(ex, body);
                 for (int i = 0; i < lines.length; i++) {
                     if (lines[i].contains(unparsable3)) {
                         answer(ex, 400, ("{\"error\":\"line protocol parsing error\",\"data\":{\"error_message\":"
                                 + "\"Expected at least one space character\",\"line_number\":" + (i + 1)
-                                + ",\"original_line\":\"" + lines[i].substring(0, Math.min(20, lines[i].length()))
-                                .replace("\\", "\\\\").replace("\"", "\\\"") + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                + ",\"original_line\":" + json(lines[i].substring(0, Math.min(20, lines[i].length()))) + "}}")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                         return;
                     }
                 }
             }
             String unparsable = influxDb2Unparsable;
-            boolean asInfluxDb2 = unparsable != null && ex.getRequestURI().getPath().equals("/write");
+            boolean asInfluxDb2 = unparsable != null && write;
             if (asInfluxDb2) {
-                String text = new String("gzip".equals(ex.getRequestHeaders().getFirst("Content-Encoding"))
-                        ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes() : body,
-                        java.nio.charset.StandardCharsets.UTF_8);
                 StringBuilder refused = new StringBuilder();
-                for (String line : text.split("\n")) {
+                for (String line : writtenLines(ex, body)) {
                     if (line.contains(unparsable)) {
                         refused.append(refused.length() == 0 ? "" : "\n").append("unable to parse '").append(line)
                                 .append("': invalid tag format");
@@ -187,10 +183,22 @@ public final class InfluxFaultProxy implements AutoCloseable {
         }
     }
 
+    /** The lines of line protocol a write request carries, gzip or not. */
+    private static String[] writtenLines(HttpExchange ex, byte[] body) throws IOException {
+        byte[] text = "gzip".equals(ex.getRequestHeaders().getFirst("Content-Encoding"))
+                ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes() : body;
+        return new String(text, java.nio.charset.StandardCharsets.UTF_8).split("\n");
+    }
+
     /** An error answer's body as InfluxDB 2 writes it. */
     private static byte[] influxDb2Error(String code, String message) {
-        StringBuilder json = new StringBuilder("{\"code\":\"").append(code).append("\",\"message\":\"");
-        for (char c : message.toCharArray()) {
+        return ("{\"code\":\"" + code + "\",\"message\":" + json(message) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A JSON string. */
+    private static String json(String s) {
+        StringBuilder json = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
             if (c == '"' || c == '\\') {
                 json.append('\\').append(c);
             } else if (c < 0x20) {
@@ -199,7 +207,7 @@ public final class InfluxFaultProxy implements AutoCloseable {
                 json.append(c);
             }
         }
-        return json.append("\"}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return json.append('"').toString();
     }
 
     private static boolean sleep(long ms) {

@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
@@ -124,7 +125,7 @@ public final class InfluxHttp {
     /** When {@code /ping} was last asked for the version (nanoTime), 0 never. */
     private volatile long pinged;
     private static final long PING_EVERY_NANOS = 60_000_000_000L;
-    private final java.util.concurrent.atomic.AtomicBoolean rpWarned = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean rpWarned = new AtomicBoolean();
 
     /**
      * The server's version as its answers name it (InfluxDB 1.x and 2.x name it in every answer, InfluxDB 3 in

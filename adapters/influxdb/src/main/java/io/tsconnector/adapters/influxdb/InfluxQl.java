@@ -87,7 +87,7 @@ public final class InfluxQl {
                                 Iterable<String> absent) {
         StringBuilder q = head(identifier(LineProtocol.FIELD), measurement, startMs, endMs);
         for (int i = 0; i < tagKeys.length; i++) {
-            q.append(" AND ").append(equal(identifier(tagKeys[i]), tagValues[i], true));
+            q.append(" AND ").append(equal(identifier(tagKeys[i]), tagValues[i], true, false));
         }
         for (String key : absent) {
             q.append(" AND ").append(identifier(key)).append(" = ''");
@@ -111,8 +111,8 @@ public final class InfluxQl {
         return switch (m.type()) {
             // InfluxDB 3 prints a statement back to text before it runs it, a '"' in a string as \", which
             // its parser then refuses: such a value is compared with an exact regex, which it prints as it is
-            case EQ -> v.indexOf('"') >= 0 ? tag + " =~ /^" + exactRegex(v) + "$/" : equal(tag, v, true);
-            case NEQ -> v.indexOf('"') >= 0 ? tag + " !~ /^" + exactRegex(v) + "$/" : equal(tag, v, false);
+            case EQ -> equal(tag, v, true, v.indexOf('"') >= 0);
+            case NEQ -> equal(tag, v, false, v.indexOf('"') >= 0);
             case RE -> tag + " =~ " + regex(v);
             case NRE -> tag + " !~ " + regex(v);
         };
@@ -126,9 +126,9 @@ public final class InfluxQl {
         return key.equalsIgnoreCase("time");
     }
 
-    /** {@code tag = 'value'} (or {@code !=}). */
-    private static String equal(String tag, String value, boolean equal) {
-        if (value.indexOf('\r') >= 0) {
+    /** {@code tag = 'value'} (or {@code !=}), or the exact regex of the value when {@code asRegex}. */
+    private static String equal(String tag, String value, boolean equal, boolean asRegex) {
+        if (asRegex || value.indexOf('\r') >= 0) {
             // InfluxQL reads a carriage return anywhere in a statement as a newline, and a string literal
             // has no escape for it: compare with the regex that matches exactly the value (it is not empty)
             return tag + (equal ? " =~ " : " !~ ") + "/^" + exactRegex(value) + "$/";

@@ -283,24 +283,26 @@ public final class InfluxSeriesReader implements SeriesReader {
             } else if (c == ')' || c == ']') {
                 depth--;
             } else if (c == '{') {
+                // {n}, {n,} or {n,m}: digits, then at most one comma and digits
                 int j = i + 1;
                 int digits = 0;
-                long n = 0;
+                long bound = 0;
+                long largest = 0;
                 boolean comma = false;
                 for (; j < re.length(); j++) {
                     char d = re.charAt(j);
                     if (d >= '0' && d <= '9') {
-                        n = Math.min(1_000_000, n * 10 + (d - '0'));
+                        bound = Math.min(1_000_000, bound * 10 + (d - '0'));
+                        largest = Math.max(largest, bound);
                         digits += comma ? 0 : 1;
                     } else if (d == ',' && !comma) {
                         comma = true;
-                        n = 0;
+                        bound = 0;
                     } else {
                         break;
                     }
                 }
-                if (digits == 0 || j == re.length() || re.charAt(j) != '}' || n > 100
-                        || Long.parseLong(re.substring(i + 1, i + 1 + Math.min(digits, 7))) > 100) {
+                if (digits == 0 || j == re.length() || re.charAt(j) != '}' || largest > 100) {
                     return false;
                 }
                 i = j;

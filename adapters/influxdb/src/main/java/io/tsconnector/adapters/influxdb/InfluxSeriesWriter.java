@@ -14,7 +14,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -298,7 +300,7 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
     /** Line {@code i} of a batch's body, without its newline. */
     private static String line(byte[] body, int offset, int[] ends, int i) {
         int start = i == 0 ? offset : ends[i - 1];
-        return new String(body, start, ends[i] - start - 1, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(body, start, ends[i] - start - 1, StandardCharsets.UTF_8);
     }
 
     /** The series key of a line the connector wrote: all before its field. */
@@ -312,7 +314,7 @@ public final class InfluxSeriesWriter implements SeriesWriter, AutoCloseable {
      * {@code unable to parse '<line>': <why>}, one to a line of its text.
      */
     static Map<String, String> unparsableLines(String error) {
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         for (String piece : error.split("\n")) {
             int at = piece.indexOf(UNPARSABLE);
             int end = piece.lastIndexOf("': ");
